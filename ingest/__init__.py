@@ -1,0 +1,10 @@
+"""ingest: files → cleaned `Document`s → sentence-aware `Chunk`s.
+
+Public entry: `Ingestor(config).run(paths) -> IngestResult`.
+"""
+
+from .pipeline import IngestConfig, Ingestor
+from .records import Chunk, Document, DroppedLine, IngestResult, Problem
+
+__all__ = ["Ingestor", "IngestConfig", "IngestResult", "Document", "Chunk", "DroppedLine",
+           "Problem"]

@@ -1,0 +1,118 @@
+"""Sentence-aware chunking with offsets into the cleaned text.
+
+A chunk is a run of whole sentences of roughly `min_words`–`max_words` words; a new
+paragraph starts a new chunk once the current one is big enough. A sentence longer than
+`max_words` stays whole in a chunk of its own. Target lists in these documents are long
+semicolon-separated sentences, so their clauses are recorded as spans that the index makes
+retrievable on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .records import Chunk, Span
+
+_CLOSERS = "”\"’')]»"
+
+
+@dataclass(frozen=True)
+class ChunkingConfig:
+    min_words: int = 60
+    max_words: int = 180
+    min_clauses: int = 3   # a sentence with this many ";" clauses is a list worth splitting
+
+
+@lru_cache(maxsize=1)
+def _sentence_splitter():
+    from underthesea import sent_tokenize
+    return sent_tokenize
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text)]
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[Span]:
+    """Sentence spans inside text[start:end], found by underthesea and re-anchored by search."""
+    segment = text[start:end]
+    spans, cursor = [], 0
+    for sentence in _sentence_splitter()(segment):
+        sentence = sentence.strip()
+        at = segment.find(sentence, cursor)
+        if not sentence or at == -1:
+            continue
+        spans.append([at, at + len(sentence)])
+        cursor = at + len(sentence)
+    _reattach_closers(segment, spans)
+    if not spans:
+        return [(start, end)]
+    spans[0][0], spans[-1][1] = 0, len(segment.rstrip())  # never lose text at the edges
+    for prev, nxt in zip(spans, spans[1:]):               # nor between sentences
+        prev[1] = len(segment[:nxt[0]].rstrip())
+    return [(start + a, start + b) for a, b in spans if segment[a:b].strip()]
+
+
+def _reattach_closers(segment: str, spans: list[list[int]]) -> None:
+    # underthesea puts the closing quote of `“Đi tắt, đón đầu.”` at the start of the next sentence.
+    for prev, nxt in zip(spans, spans[1:]):
+        while nxt[0] < nxt[1] and segment[nxt[0]] in _CLOSERS:
+            prev[1] = nxt[0] + 1
+            nxt[0] += 1
+            while nxt[0] < nxt[1] and segment[nxt[0]].isspace():
+                nxt[0] += 1
+
+
+def clause_spans(text: str, span: Span, min_clauses: int) -> list[Span]:
+    start, end = span
+    parts, cursor = [], start
+    for m in re.finditer(";", text[start:end]):
+        parts.append((cursor, start + m.start()))
+        cursor = start + m.end()
+    parts.append((cursor, end))
+    if len(parts) < min_clauses:
+        return []
+    return [_trim(text, a, b) for a, b in parts if text[a:b].strip()]
+
+
+def _trim(text: str, a: int, b: int) -> Span:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _words(text: str, span: Span) -> int:
+    return len(text[span[0]:span[1]].split())
+
+
+def chunk_text(doc_id: str, text: str, config: ChunkingConfig = ChunkingConfig()) -> list[Chunk]:
+    groups: list[list[Span]] = []
+    current: list[Span] = []
+    size = 0
+    for para in paragraph_spans(text):
+        for i, sentence in enumerate(sentence_spans(text, *para)):
+            n = _words(text, sentence)
+            starts_paragraph = i == 0
+            if current and (size + n > config.max_words or
+                            (starts_paragraph and size >= config.min_words)):
+                groups.append(current)
+                current, size = [], 0
+            current.append(sentence)
+            size += n
+    if current:
+        groups.append(current)
+    return [_make_chunk(doc_id, position, text, sentences, config)
+            for position, sentences in enumerate(groups)]
+
+
+def _make_chunk(doc_id: str, position: int, text: str, sentences: list[Span],
+                config: ChunkingConfig) -> Chunk:
+    start, end = sentences[0][0], sentences[-1][1]
+    clauses = [c for s in sentences for c in clause_spans(text, s, config.min_clauses)]
+    return Chunk(chunk_id=f"{doc_id}#{position:03d}", doc_id=doc_id, position=position,
+                 start=start, end=end, text=text[start:end],
+                 sentences=tuple(sentences), clauses=tuple(clauses))

@@ -1,0 +1,83 @@
+"""Vietnamese text normalisation: display text, matching keys and search tokens.
+
+Display text is only NFC-normalised, so passages are shown as written. Matching uses
+two keys derived from it:
+- `match_key`: lower-cased, with one tone-mark placement ("uỷ" → "ủy", "hoà" → "hòa");
+- `ascii_key`: `match_key` without diacritics ("tỉnh ủy" → "tinh uy"), for accent-less typing.
+Both keys keep the length of the NFC text, so an offset in a key is an offset in the text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from underthesea.pipeline.text_normalize import token_normalize
+
+_WORD = re.compile(r"\w+")
+_WORD_TOKEN = re.compile(r"\w+(?:[.,]\d+)*%?|[^\w\s]", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+@lru_cache(maxsize=65536)
+def _normalize_word(word: str) -> str:
+    # underthesea's token_normalize unifies tone placement but is defeated by attached
+    # punctuation ("uỷ,"), so it is applied to bare words only.
+    normalized = token_normalize(word)
+    return normalized if len(normalized) == len(word) else word
+
+
+def match_key(text: str) -> str:
+    """Lower-case, NFC, unified tone-mark placement; same length as `nfc(text)`."""
+    return _WORD.sub(lambda m: _normalize_word(m.group()), nfc(text).lower())
+
+
+def strip_accents(text: str) -> str:
+    """Remove Vietnamese diacritics; "đ" becomes "d". Keeps the length of NFC text."""
+    out = []
+    for char in text:
+        base = unicodedata.normalize("NFD", char)[0]
+        out.append("d" if base == "đ" else "D" if base == "Đ" else base)
+    return "".join(out)
+
+
+def ascii_key(text: str) -> str:
+    return strip_accents(match_key(text))
+
+
+def has_diacritics(text: str) -> bool:
+    return strip_accents(nfc(text)) != nfc(text)
+
+
+def collapse_spaces(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def _word_segmenter():
+    from underthesea import word_tokenize  # loads a CRF model: ~0.5 s, done once
+    return word_tokenize
+
+
+def search_tokens(text: str) -> list[str]:
+    """Tokens for BM25: segmented words plus accent-less syllables.
+
+    Words come from underthesea's segmenter on the tone-normalised text ("chuyển_đổi").
+    Accent-less syllables ("a:chuyen", "a:doi") let a query typed without diacritics
+    match, since segmentation of accent-less text is unreliable. Punctuation is dropped,
+    but one-character tokens and figures such as "9-10%" are kept.
+    """
+    key = match_key(text)
+    words = _word_segmenter()(key)
+    tokens = []
+    for word in words:
+        word = word.strip()
+        if not word or not any(c.isalnum() for c in word):
+            continue
+        tokens.append(word.replace(" ", "_"))
+        tokens.extend("a:" + s for s in strip_accents(word).split() if any(c.isalnum() for c in s))
+    return tokens

@@ -1,0 +1,96 @@
+"""Finding and decoding input files. Every failure becomes a Vietnamese `Problem`."""
+
+from __future__ import annotations
+
+import codecs
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from .records import Problem
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")
+URL_TIMEOUT_S = 5
+
+
+@dataclass(frozen=True)
+class RawFile:
+    doc_id: str
+    source: str
+    text: str
+    is_html: bool
+
+
+class ReadError(Exception):
+    """Raised with a Vietnamese message for the user."""
+
+
+def is_url(arg: str) -> bool:
+    return arg.lower().startswith(("http://", "https://"))
+
+
+def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
+    """Expand folders (recursively) into supported files; report missing paths."""
+    found, problems = [], []
+    for arg in paths:
+        if is_url(arg):
+            found.append(arg)
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            if not files:
+                problems.append(Problem(arg, "Thư mục không có tệp .txt/.html nào."))
+            found.extend(str(p) for p in files)
+        elif path.is_file():
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.append(str(path))
+            else:
+                problems.append(Problem(arg, "Định dạng không hỗ trợ (chỉ nhận .txt, .html, .htm)."))
+        else:
+            problems.append(Problem(arg, "Không tìm thấy tệp hoặc thư mục này."))
+    return found, problems
+
+
+def read(source: str) -> RawFile:
+    if is_url(source):
+        data, doc_id = _fetch(source), _url_doc_id(source)
+        is_html = True
+    else:
+        path = Path(source)
+        data, doc_id = path.read_bytes(), path.stem
+        is_html = path.suffix.lower() in (".html", ".htm")
+    return RawFile(doc_id=doc_id, source=source, text=decode(data), is_html=is_html)
+
+
+def decode(data: bytes) -> str:
+    if not data.strip():
+        raise ReadError("Tệp rỗng.")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise ReadError("Tệp nhị phân, không phải văn bản.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ReadError(f"Không giải mã được tệp (không phải UTF-8, byte lỗi ở vị trí {err.start}).")
+    if not text.strip():
+        raise ReadError("Tệp rỗng.")
+    return text
+
+
+def _fetch(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=URL_TIMEOUT_S) as response:  # noqa: S310
+            return response.read()
+    except (urllib.error.URLError, OSError, ValueError):
+        raise ReadError("Không tải được trang (máy không có mạng?). "
+                        "Hãy lưu trang thành tệp .html rồi chạy lại với đường dẫn tệp đó.")
+
+
+def _url_doc_id(url: str) -> str:
+    tail = url.rstrip("/").rsplit("/", 1)[-1] or "page"
+    stem = tail.split("?", 1)[0].rsplit(".", 1)[0]
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)[:80] or "page"

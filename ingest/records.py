@@ -1,0 +1,81 @@
+"""Typed records that ingest hands downstream (to index, assistant, web UI, eval)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+Span = tuple[int, int]  # [start, end) character offsets into Document.text
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str                 # the file stem, e.g. "000_cea71f7cbe1ebe5a"
+    source: str                 # path (or URL) it was read from
+    title: str
+    text: str                   # cleaned display text, NFC; paragraphs separated by "\n\n"
+    date: str | None = None     # ISO publication date, when the text states one
+    provinces: tuple[str, ...] = ()
+    author: str | None = None
+    fingerprint: str = ""       # changes whenever text, metadata or chunking change
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Document":
+        return cls(**{**data, "provinces": tuple(data.get("provinces", ()))})
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str               # "<doc_id>#<position>"
+    doc_id: str
+    position: int               # 0-based order within the document
+    start: int                  # offsets of `text` inside Document.text
+    end: int
+    text: str
+    sentences: tuple[Span, ...] = ()   # sentence spans (document offsets)
+    clauses: tuple[Span, ...] = ()     # clause spans of long semicolon lists, retrievable alone
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["sentences"] = [list(s) for s in self.sentences]
+        data["clauses"] = [list(s) for s in self.clauses]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Chunk":
+        return cls(**{**data,
+                      "sentences": tuple(tuple(s) for s in data.get("sentences", ())),
+                      "clauses": tuple(tuple(s) for s in data.get("clauses", ()))})
+
+
+@dataclass(frozen=True)
+class DroppedLine:
+    line_no: int                # 1-based line in the source text
+    reason: str                 # Vietnamese label shown by `hoidap ingest --report`
+    text: str
+
+
+@dataclass
+class CleanedText:
+    text: str
+    dropped: list[DroppedLine] = field(default_factory=list)
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file that could not be ingested, with the Vietnamese message shown to the user."""
+    source: str
+    message: str
+
+
+@dataclass
+class IngestResult:
+    documents: list[Document] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+    dropped: dict[str, list[DroppedLine]] = field(default_factory=dict)  # by doc_id
+    problems: list[Problem] = field(default_factory=list)
