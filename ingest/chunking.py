@@ -16,6 +16,11 @@ from functools import lru_cache
 from .records import Chunk, Span
 
 _CLOSERS = "”\"’')]»"
+# A section lead introduces a list that can run over many paragraphs: "Các mục tiêu cụ thể
+# đến năm 2030 được xác định: ...", "Tầm nhìn đến năm 2045, ... với các đặc điểm nổi bật sau:".
+# Its items ("Kinh tế số đóng góp tối thiểu 20% GRDP của tỉnh.") never repeat the year.
+_LEAD_SUBJECT = re.compile(r"\b(19|20)\d{2}\b|mục tiêu|tầm nhìn", re.IGNORECASE)
+LEAD_MAX_WORDS = 40
 
 
 @dataclass(frozen=True)
@@ -105,14 +110,33 @@ def chunk_text(doc_id: str, text: str, config: ChunkingConfig = ChunkingConfig()
             size += n
     if current:
         groups.append(current)
-    return [_make_chunk(doc_id, position, text, sentences, config)
+    leads = section_leads(text)
+    return [_make_chunk(doc_id, position, text, sentences, config, leads)
             for position, sentences in enumerate(groups)]
 
 
+def section_leads(text: str) -> list[tuple[int, str]]:
+    """(offset, lead) for each paragraph opening with a list-introducing sentence."""
+    leads = []
+    for start, end in paragraph_spans(text):
+        paragraph = text[start:end].strip()
+        if paragraph.endswith(":") and len(paragraph.split()) <= 2 * LEAD_MAX_WORDS \
+                and _LEAD_SUBJECT.search(paragraph):
+            leads.append((start, paragraph))  # "..., với các đặc điểm nổi bật sau:"
+            continue
+        head = paragraph.split(":", 1)
+        if len(head) == 2 and len(head[0].split()) <= LEAD_MAX_WORDS and _LEAD_SUBJECT.search(head[0]) \
+                and not re.search(r"[.!?]\s", head[0]):
+            leads.append((start, head[0].strip() + ":"))
+    return leads
+
+
 def _make_chunk(doc_id: str, position: int, text: str, sentences: list[Span],
-                config: ChunkingConfig) -> Chunk:
+                config: ChunkingConfig, leads: list[tuple[int, str]]) -> Chunk:
     start, end = sentences[0][0], sentences[-1][1]
     clauses = [c for s in sentences for c in clause_spans(text, s, config.min_clauses)]
+    governing = [lead for offset, lead in leads if offset < start]
     return Chunk(chunk_id=f"{doc_id}#{position:03d}", doc_id=doc_id, position=position,
                  start=start, end=end, text=text[start:end],
-                 sentences=tuple(sentences), clauses=tuple(clauses))
+                 sentences=tuple(sentences), clauses=tuple(clauses),
+                 context=governing[-1] if governing else "")

@@ -36,6 +36,8 @@ class Chunk:
     text: str
     sentences: tuple[Span, ...] = ()   # sentence spans (document offsets)
     clauses: tuple[Span, ...] = ()     # clause spans of long semicolon lists, retrievable alone
+    context: str = ""                  # the section lead governing this chunk, when it stands
+                                       # earlier ("Tầm nhìn đến năm 2045, ... sau:")
 
     def to_dict(self) -> dict:
         data = asdict(self)

