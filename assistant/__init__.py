@@ -1,0 +1,1 @@
+"""assistant: search hits → grounded Vietnamese answers with citations (issue #3)."""

@@ -1,0 +1,1 @@
+"""eval: question sets in, metric reports out (issue #5)."""

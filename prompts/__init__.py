@@ -1,0 +1,1 @@
+"""prompts: Vietnamese prompt templates for optional LLM backends (issue #3)."""

@@ -1,0 +1,1 @@
+"""webui: the Gradio chat page for officials and trainers (issue #4)."""
