@@ -1,1 +1,10 @@
-"""assistant: search hits → grounded Vietnamese answers with citations (issue #3)."""
+"""assistant: question → retrieval → grounded, cited Vietnamese answer.
+
+Public entry: `Assistant(index, config).ask(question, history=None) -> Answer`
+(and `.stream(...)`, which yields text pieces and then the `Answer`).
+"""
+
+from .assistant import Assistant, AssistantConfig
+from .records import REFUSAL_MESSAGE, Answer, Citation
+
+__all__ = ["Assistant", "AssistantConfig", "Answer", "Citation", "REFUSAL_MESSAGE"]

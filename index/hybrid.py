@@ -16,10 +16,11 @@ from ingest.normalize import ascii_key, has_diacritics, search_tokens
 from . import store
 from .dense import DenseIndex
 from .fusion import RRF_K, reciprocal_rank_fusion
-from .records import RetrievalUnit, SearchHit, SyncReport
+from .records import RetrievalUnit, SearchHit, SyncReport, UnitScore
 from .sparse import SparseIndex
 
 LEAD_WORDS = 12   # words of a list sentence's opening kept with each of its clauses
+QUERY_CACHE_SIZE = 256
 
 
 class QueryError(ValueError):
@@ -66,6 +67,7 @@ class _State:
     units: list[RetrievalUnit] = field(default_factory=list)
     dense: DenseIndex | None = None
     sparse: SparseIndex | None = None
+    rows_by_chunk: dict[str, list[int]] = field(default_factory=dict)
 
 
 class HybridIndex:
@@ -83,6 +85,7 @@ class HybridIndex:
         self.config = config
         self._state = _State()
         self.manifest: dict = {}
+        self._query_cache: dict[str, np.ndarray] = {}
 
     @classmethod
     def open(cls, index_dir: Path, embedder, config: IndexConfig = IndexConfig()) -> "HybridIndex":
@@ -128,7 +131,8 @@ class HybridIndex:
         if allowed is not None and not len(allowed):
             return []
         n = max(self.config.candidates, 4 * k)
-        dense_rows, dense_sims = state.dense.search(self._embed_query(query), n, allowed)
+        query_vector = self._embed_query(query)
+        dense_rows, dense_sims = state.dense.search(query_vector, n, allowed)
         sparse = state.sparse.scores(search_tokens(query))
         if allowed is not None:
             mask = np.full(len(sparse), -np.inf, dtype=np.float32)
@@ -140,9 +144,9 @@ class HybridIndex:
         fused = reciprocal_rank_fusion([list(map(int, dense_rows)), sparse_rows],
                                        [dense_weight, self.config.sparse_weight], self.config.rrf_k)
         dense_by_row = dict(zip(map(int, dense_rows), map(float, dense_sims)))
-        return self._best_per_chunk(fused, k, dense_by_row, sparse)
+        return self._best_per_chunk(fused, k, dense_by_row, sparse, query_vector)
 
-    def _best_per_chunk(self, fused, k, dense_by_row, sparse) -> list[SearchHit]:
+    def _best_per_chunk(self, fused, k, dense_by_row, sparse, query_vector) -> list[SearchHit]:
         hits, seen = [], set()
         for row, score in fused:
             unit = self._state.units[row]
@@ -152,10 +156,17 @@ class HybridIndex:
             hits.append(SearchHit(
                 rank=len(hits) + 1, score=score, chunk=self._state.chunks[unit.chunk_id],
                 document=self._state.documents[unit.doc_id], match=(unit.start, unit.end),
-                dense_score=dense_by_row.get(row, 0.0), sparse_score=float(max(sparse[row], 0.0))))
+                dense_score=dense_by_row.get(row, 0.0), sparse_score=float(max(sparse[row], 0.0)),
+                units=self._unit_scores(unit.chunk_id, sparse, query_vector)))
             if len(hits) == k:
                 break
         return hits
+
+    def _unit_scores(self, chunk_id: str, sparse: np.ndarray, query_vector) -> tuple[UnitScore, ...]:
+        rows = self._state.rows_by_chunk[chunk_id]
+        sims = self._state.dense.similarities(query_vector, rows)
+        return tuple(UnitScore(u.kind, u.start, u.end, float(sim), float(max(sparse[row], 0.0)))
+                     for row, sim in zip(rows, sims) for u in [self._state.units[row]])
 
     def _allowed_rows(self, filters: Filters) -> np.ndarray | None:
         if filters == Filters():
@@ -164,9 +175,18 @@ class HybridIndex:
         return np.array([u.row for u in self._state.units if u.doc_id in admitted], dtype=np.int64)
 
     def _embed_query(self, query: str) -> np.ndarray:
-        if hasattr(self.embedder, "embed_queries_array"):
-            return self.embedder.embed_queries_array([query])[0]
-        return np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+        # Embedding dominates search time (~2.5 ms per token on one core) and trainers'
+        # demos repeat their questions, so recent query vectors are kept.
+        cached = self._query_cache.get(query)
+        if cached is None:
+            if hasattr(self.embedder, "embed_queries_array"):
+                cached = self.embedder.embed_queries_array([query])[0]
+            else:
+                cached = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
+            if len(self._query_cache) >= QUERY_CACHE_SIZE:
+                self._query_cache.pop(next(iter(self._query_cache)))
+            self._query_cache[query] = cached
+        return cached
 
     # ---- writing -------------------------------------------------------------------
     def sync(self, documents: list[Document], chunks: list[Chunk], prune: bool = False,
@@ -247,9 +267,13 @@ class HybridIndex:
                 "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
     def _install(self, documents, chunks, units, dense) -> None:
+        rows_by_chunk: dict[str, list[int]] = {}
+        for unit in units:
+            rows_by_chunk.setdefault(unit.chunk_id, []).append(unit.row)
         self._state = _State(documents={d.doc_id: d for d in documents},
                              chunks={c.chunk_id: c for c in chunks}, units=list(units),
-                             dense=dense, sparse=SparseIndex([u.tokens for u in units]))
+                             dense=dense, sparse=SparseIndex([u.tokens for u in units]),
+                             rows_by_chunk=rows_by_chunk)
 
 
 def _source_exists(source: str) -> bool:
@@ -257,7 +281,7 @@ def _source_exists(source: str) -> bool:
 
 
 def _units_for(chunk: Chunk, document: Document) -> list[tuple[RetrievalUnit, str]]:
-    """The chunk itself plus one unit per list clause, each prefixed with context.
+    """The chunk, its sentences and its list clauses, each prefixed with context.
 
     The title gives every unit its article's subject (province, programme), the section
     lead its frame ("Tầm nhìn đến năm 2045 ..."); a clause also gets the opening words of its sentence ("Tỉnh đề ra các mục tiêu ... đến năm
@@ -265,6 +289,8 @@ def _units_for(chunk: Chunk, document: Document) -> list[tuple[RetrievalUnit, st
     """
     heading = f"{document.title}\n{chunk.context + chr(10) if chunk.context else ''}"
     units = [(chunk.start, chunk.end, "chunk", f"{heading}{chunk.text}")]
+    if len(chunk.sentences) > 1:  # sentences get their own vectors: answers quote sentences
+        units += [(a, b, "sentence", f"{heading}{document.text[a:b]}") for a, b in chunk.sentences]
     for start, end in chunk.clauses:
         sentence = next((s for s in chunk.sentences if s[0] <= start < s[1]), (start, end))
         lead = " ".join(document.text[sentence[0]:sentence[1]].split()[:LEAD_WORDS])

@@ -10,17 +10,27 @@ from ingest.records import Span
 
 @dataclass(frozen=True)
 class RetrievalUnit:
-    """One searchable row: a whole chunk, or one clause of a long list sentence in it."""
+    """One searchable row: a whole chunk, one of its sentences, or one list clause."""
     row: int
     chunk_id: str
     doc_id: str
-    kind: str          # "chunk" or "clause"
+    kind: str          # "chunk", "sentence" or "clause"
     start: int         # span in Document.text that a hit on this unit highlights
     end: int
     tokens: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    """How one unit inside a hit's chunk matched the query (for sentence selection)."""
+    kind: str              # "chunk", "sentence" or "clause"
+    start: int             # span in Document.text
+    end: int
+    dense: float           # cosine similarity to the query
+    sparse: float          # BM25 score
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,7 @@ class SearchHit:
     match: Span            # best-matching span (a clause, or the chunk) in Document.text
     dense_score: float     # cosine similarity of the best unit (0 if it was not a dense candidate)
     sparse_score: float    # BM25 score of the best unit (0 if it was not a sparse candidate)
+    units: tuple[UnitScore, ...] = ()   # every unit of the chunk, scored against the query
 
     def to_json(self) -> dict:
         return {"rank": self.rank, "doc_id": self.chunk.doc_id, "chunk_id": self.chunk.chunk_id,

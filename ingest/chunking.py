@@ -21,6 +21,9 @@ _CLOSERS = "”\"’')]»"
 # Its items ("Kinh tế số đóng góp tối thiểu 20% GRDP của tỉnh.") never repeat the year.
 _LEAD_SUBJECT = re.compile(r"\b(19|20)\d{2}\b|mục tiêu|tầm nhìn", re.IGNORECASE)
 LEAD_MAX_WORDS = 40
+LEAD_REACH = 12           # paragraphs a lead can govern
+# Narration of an event resumes: the list a lead introduced is over.
+_LEAD_BREAK = re.compile(r"^(Dịp này|Nhân dịp|Tại hội nghị|Tại hội thảo|Phát biểu|Kết thúc|Trước đó)")
 
 
 @dataclass(frozen=True)
@@ -52,12 +55,24 @@ def sentence_spans(text: str, start: int, end: int) -> list[Span]:
         spans.append([at, at + len(sentence)])
         cursor = at + len(sentence)
     _reattach_closers(segment, spans)
+    spans = _merge_punctuation_only(segment, spans)
     if not spans:
         return [(start, end)]
     spans[0][0], spans[-1][1] = 0, len(segment.rstrip())  # never lose text at the edges
     for prev, nxt in zip(spans, spans[1:]):               # nor between sentences
         prev[1] = len(segment[:nxt[0]].rstrip())
     return [(start + a, start + b) for a, b in spans if segment[a:b].strip()]
+
+
+def _merge_punctuation_only(segment: str, spans: list[list[int]]) -> list[list[int]]:
+    # "... quốc gia./." ends with a "/." that the splitter returns as a sentence of its own.
+    merged: list[list[int]] = []
+    for span in spans:
+        if merged and not any(c.isalnum() for c in segment[span[0]:span[1]]):
+            merged[-1][1] = span[1]
+        else:
+            merged.append(span)
+    return merged
 
 
 def _reattach_closers(segment: str, spans: list[list[int]]) -> None:
@@ -116,26 +131,29 @@ def chunk_text(doc_id: str, text: str, config: ChunkingConfig = ChunkingConfig()
 
 
 def section_leads(text: str) -> list[tuple[int, str]]:
-    """(offset, lead) for each paragraph opening with a list-introducing sentence."""
+    """(offset, lead) for each paragraph opening with a list-introducing sentence; an
+    empty lead marks where the previous one stops governing."""
     leads = []
-    for start, end in paragraph_spans(text):
+    for number, (start, end) in enumerate(paragraph_spans(text)):
         paragraph = text[start:end].strip()
+        if leads and (_LEAD_BREAK.match(paragraph) or number - leads[-1][2] > LEAD_REACH):
+            leads.append((start, "", number))  # ends the previous lead's reach
         if paragraph.endswith(":") and len(paragraph.split()) <= 2 * LEAD_MAX_WORDS \
                 and _LEAD_SUBJECT.search(paragraph):
-            leads.append((start, paragraph))  # "..., với các đặc điểm nổi bật sau:"
+            leads.append((start, paragraph, number))  # "..., với các đặc điểm nổi bật sau:"
             continue
         head = paragraph.split(":", 1)
         if len(head) == 2 and len(head[0].split()) <= LEAD_MAX_WORDS and _LEAD_SUBJECT.search(head[0]) \
                 and not re.search(r"[.!?]\s", head[0]):
-            leads.append((start, head[0].strip() + ":"))
-    return leads
+            leads.append((start, head[0].strip() + ":", number))
+    return [(offset, lead) for offset, lead, _ in leads]
 
 
 def _make_chunk(doc_id: str, position: int, text: str, sentences: list[Span],
                 config: ChunkingConfig, leads: list[tuple[int, str]]) -> Chunk:
     start, end = sentences[0][0], sentences[-1][1]
     clauses = [c for s in sentences for c in clause_spans(text, s, config.min_clauses)]
-    governing = [lead for offset, lead in leads if offset < start]
+    governing = [lead for offset, lead in leads if offset < start or (offset == start and not lead)]
     return Chunk(chunk_id=f"{doc_id}#{position:03d}", doc_id=doc_id, position=position,
                  start=start, end=end, text=text[start:end],
                  sentences=tuple(sentences), clauses=tuple(clauses),

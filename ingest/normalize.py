@@ -81,3 +81,22 @@ def search_tokens(text: str) -> list[str]:
         tokens.append(word.replace(" ", "_"))
         tokens.extend("a:" + s for s in strip_accents(word).split() if any(c.isalnum() for c in s))
     return tokens
+
+
+# Numbers as Vietnamese documents write them: "2.191" (thousands dot), "56,7" (decimal comma),
+# "9-10%", "128/182", "5/5/2025". English-style "2,191" also occurs in questions.
+_NUMBER = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*(?![\w])")
+_THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})+")
+
+
+def canonical_number(token: str) -> str:
+    """One spelling per value: "2.191", "2,191", "2191" → "2191"; "56,7" → "56.7"."""
+    m = _THOUSANDS.fullmatch(token)
+    if m and len(set(re.findall(r"[.,]", token))) == 1:
+        return re.sub(r"[.,]", "", token)
+    return token.replace(",", ".")
+
+
+def numbers_in(text: str) -> list[str]:
+    """Canonical numbers in a text; parts of ranges and fractions count separately."""
+    return [canonical_number(t) for t in _NUMBER.findall(nfc(text))]

@@ -1,0 +1,59 @@
+"""The typed answer record, used unchanged by the CLI, the web UI and the eval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index import SearchHit
+
+REFUSAL_MESSAGE = "Không tìm thấy thông tin này trong các tài liệu hiện có."
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int                    # the [n] marker in the answer
+    doc_id: str
+    chunk_id: str
+    title: str
+    date: str | None
+    province: str
+    text: str                 # the whole chunk
+    quote: str                # the exact span of `text` the answer used
+    quote_start: int          # offsets of `quote` inside `text`
+    quote_end: int
+    context: str = ""         # the section lead framing the chunk, if any
+
+    @property
+    def date_label(self) -> str:
+        """The publication date as answers print it: 12/01/2026."""
+        if not self.date:
+            return ""
+        year, month, day = self.date.split("-")
+        return f"{day}/{month}/{year}"
+
+    def to_json(self) -> dict:
+        return {"n": self.n, "doc_id": self.doc_id, "chunk_id": self.chunk_id, "title": self.title,
+                "date": self.date, "province": self.province, "text": self.text, "quote": self.quote}
+
+
+@dataclass
+class Answer:
+    question: str                         # as asked
+    answer: str                           # Vietnamese text with [n] markers
+    refused: bool
+    grounded: bool                        # numeric guard: every number is in a cited passage
+    backend: str                          # "extractive", "openai", "ollama"
+    citations: list[Citation] = field(default_factory=list)
+    retrieved: list[SearchHit] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    resolved_question: str = ""           # after merging a follow-up with the previous turn
+    notice: str | None = None             # fallback / refusal explanation shown to the user
+    related: list[SearchHit] = field(default_factory=list)  # "có thể liên quan" on refusals
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "answer": self.answer, "refused": self.refused,
+                "grounded": self.grounded, "backend": self.backend,
+                "citations": [c.to_json() for c in self.citations],
+                "retrieved": [{"rank": h.rank, "doc_id": h.chunk.doc_id, "chunk_id": h.chunk.chunk_id,
+                               "score": round(h.score, 6), "text": h.chunk.text} for h in self.retrieved],
+                "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()}}

@@ -1,0 +1,69 @@
+"""Key terms of a question and how informative each is in the indexed documents.
+
+Terms are underthesea's word segments of the question in matching form: tone-normalised
+("dân số"), or accent-less ("dan so") when the question was typed without diacritics —
+folding accents otherwise would let "lương" match "lượng". Question words, province names and years (provinces
+and years are matched separately). A term's weight is its inverse document frequency
+over the indexed chunks, so "dân số" (in no chunk) outweighs "số" (in all of them).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from ingest.normalize import ascii_key, match_key
+
+# Question words and fillers (accent-less), never subject terms.
+STOP_TERMS = set("""
+bao nhieu phan tram ty le ti le ty trong ti trong khi nao ngay nao nam nao thang nao bao gio luc nao
+ai nguoi nao co quan nao don vi nao gi nhung cac la the nao nhu the nao ra sao vay con thi a nhe
+hay cho biet xin hoi ve cua o dau nay do duoc trong tai voi va den vao theo tinh muc tieu dat
+co khong may so sanh moi hai tinh nhu the bao nhieu lan thu may dat duoc chiem la gi
+""".split()) | {"bao nhieu", "phan tram", "ty le", "ti le", "ty trong", "khi nao", "nhu the nao",
+                 "ra sao", "la gi", "cho biet", "the nao", "muc tieu", "thi sao", "so sanh"}
+_YEAR = re.compile(r"^(19|20)\d{2}$")
+
+
+def fold(text: str, accentless: bool) -> str:
+    return ascii_key(text) if accentless else match_key(text)
+
+
+def key_terms(question: str, provinces: tuple[str, ...], accentless: bool) -> tuple[str, ...]:
+    from underthesea import word_tokenize
+    province_words = {w for p in provinces for w in ascii_key(p).split()} | {"lai", "chau", "lao", "cai"}
+    terms = []
+    for segment in word_tokenize(match_key(question)):
+        term = fold(segment, accentless).strip(" ?.,!:;\"'()")
+        words = [w for w in term.split() if ascii_key(w) not in province_words]  # "tỉnh_lai_châu"
+        if len(words) < len(term.split()):
+            words = [w for w in words if ascii_key(w) not in STOP_TERMS]
+        term = " ".join(words)
+        if term and any(c.isalnum() for c in term) and not _YEAR.match(term) \
+                and ascii_key(term) not in STOP_TERMS:
+            terms.append(term)
+    return tuple(dict.fromkeys(terms))
+
+
+@lru_cache(maxsize=8192)
+def _term_pattern(term: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)")
+
+
+def contains_term(folded_haystack: str, term: str) -> bool:
+    # The substring test rejects most texts at C speed; the pattern checks word boundaries.
+    return term in folded_haystack and _term_pattern(term).search(folded_haystack) is not None
+
+
+class TermWeights:
+    """Inverse document frequency of phrases over a fixed set of texts (the index chunks)."""
+
+    def __init__(self, texts: list[str]):
+        self._folded = {False: [match_key(t) for t in texts], True: [ascii_key(t) for t in texts]}
+        self.weight = lru_cache(maxsize=8192)(self._weight)
+
+    def _weight(self, term: str, accentless: bool) -> float:
+        texts = self._folded[accentless]
+        df = sum(1 for text in texts if contains_term(text, term))
+        return math.log((len(texts) + 1) / (df + 0.5))
