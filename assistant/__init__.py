@@ -5,6 +5,8 @@ Public entry: `Assistant(index, config).ask(question, history=None) -> Answer`
 """
 
 from .assistant import Assistant, AssistantConfig
+from .llm import BACKENDS, LLMAnswerer, LLMConfig, LLMError, make_chat_model
 from .records import REFUSAL_MESSAGE, Answer, Citation
 
-__all__ = ["Assistant", "AssistantConfig", "Answer", "Citation", "REFUSAL_MESSAGE"]
+__all__ = ["Assistant", "AssistantConfig", "Answer", "Citation", "REFUSAL_MESSAGE", "LLMConfig",
+           "LLMAnswerer", "LLMError", "make_chat_model", "BACKENDS"]

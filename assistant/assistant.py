@@ -54,7 +54,7 @@ class Assistant:
         self.index = index
         self.config = config
         self.llm = llm
-        self.term_weights = TermWeights([c.text for d in index.documents for c in index.chunks_of(d.doc_id)])
+        self.term_weights = TermWeights(list(index.chunk_tokens().values()))
 
     def ask(self, question: str, history: Sequence[str | Answer] | None = None,
             province: str | None = None) -> Answer:
@@ -66,24 +66,36 @@ class Assistant:
 
     def stream(self, question: str, history: Sequence[str | Answer] | None = None,
                province: str | None = None) -> Iterator[str | Answer]:
+        """Yields pieces of answer text as they are ready, then the final `Answer`.
+
+        With an LLM the pieces are the model's tokens; if its text then fails the guard
+        the final Answer is the extractive one (with a notice), so callers always show
+        the final Answer's text once it arrives.
+        """
         started = time.perf_counter()
         parsed = self._understand(question, history)
         if not parsed.text:
-            raise ValueError("Câu hỏi trống.")
+            raise ValueError("Câu hỏi trống: hãy nhập câu hỏi.")
+        streamed = False
         if parsed.redirect:
             answer = self._refusal(question, parsed, [], REDIRECT_NOTICE)
+            answer.timings_ms["retrieve"] = 0.0
         else:
             hits = self._retrieve(parsed, province)
-            retrieved_at = time.perf_counter()
+            retrieve_ms = (time.perf_counter() - started) * 1000
             answer = self._extractive(question, parsed, hits)
-            answer.timings_ms["retrieve"] = (retrieved_at - started) * 1000
+            answer.timings_ms["retrieve"] = retrieve_ms
             if self.llm is not None and hits:
-                yield from self.llm.answer(question, parsed, hits, answer)
-                return
-        answer.timings_ms.setdefault("retrieve", 0.0)
+                for event in self.llm.answer(question, parsed, hits, answer):
+                    if isinstance(event, Answer):
+                        answer = event
+                    else:
+                        streamed = True
+                        yield event
         answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
         answer.timings_ms["answer"] = answer.timings_ms["total"] - answer.timings_ms["retrieve"]
-        yield answer.answer
+        if not streamed:
+            yield from _pieces(answer.answer)
         yield answer
 
     # ---- steps -----------------------------------------------------------------------
@@ -161,6 +173,12 @@ class Assistant:
         return Answer(question=asked, answer=REFUSAL_MESSAGE, refused=True, grounded=True,
                       backend="extractive", retrieved=hits, resolved_question=question.text,
                       notice=notice, related=hits[:self.config.related])
+
+
+def _pieces(text: str, words_per_piece: int = 4) -> Iterator[str]:
+    words = text.split(" ")
+    for i in range(0, len(words), words_per_piece):
+        yield " ".join(words[i:i + words_per_piece]) + (" " if i + words_per_piece < len(words) else "")
 
 
 def _word_jaccard(a: str, b: str) -> float:

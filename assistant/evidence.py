@@ -13,19 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from functools import lru_cache
-
 from index import SearchHit
 from ingest.normalize import ascii_key
 
 from ingest.metadata import PROVINCES
 
 from .question import Question, QuestionType
-from .terms import TermWeights, contains_term, fold
+from .terms import TermWeights, contains_term, token_string
 
 W_OVERLAP, W_DENSE, W_TYPE, W_YEAR, W_SPARSE, W_RANK = 1.0, 4.0, 0.6, 0.5, 0.3, 0.05
-FRAME_TERM_CREDIT = 0.75       # a term found only in the lead framing the candidate
-CHUNK_TERM_CREDIT = 0.5        # a term found only elsewhere in the chunk or the title
+FRAME_TERM_CREDIT = 0.75       # a term found only in the heading: title, section lead, list lead
+CHUNK_TERM_CREDIT = 0.5        # a term found only elsewhere in the chunk
 LONG_QUOTE_WORDS = 45          # a longer sentence loses to its own clauses
 LONG_QUOTE_PENALTY = 0.01      # per word beyond LONG_QUOTE_WORDS
 REQUIRED_TYPES = {QuestionType.PERCENT, QuestionType.QUANTITY, QuestionType.DATE, QuestionType.PERSON}
@@ -47,6 +45,8 @@ _NOT_NAME_PHRASES = sorted(set(PROVINCES) | {
     "Phong trào", "Bình dân học vụ số", "Sa Pa", "Bắc Hà", "Tân Phong", "Đoàn Kết", "Phong Thổ",
     "Tả Lèng", "Ma Lù Thàng", "Cửa khẩu", "Đảng", "Nhà nước", "Tại", "Năm", "Ngày", "Đồng chí"},
     key=len, reverse=True)
+_ANAPHOR = re.compile(r"^(Đây là|Đó là|Điều này|Trong đó|Theo đó|Qua đó|Nhờ đó)\b")
+_LIST_CUE = re.compile(r":|\bnhư\b|\bgồm\b|\bbao gồm\b|\blà\b")
 _PERSON_TITLE = re.compile(r"Chủ tịch|Bí thư|Giám đốc|Trưởng|Phó|ông |bà ", re.IGNORECASE)
 
 
@@ -89,12 +89,18 @@ def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_spa
     doc_text = hit.document.text
     text = doc_text[unit.start:unit.end]
     frame = _frame(hit, unit.start, unit.end)
-    folded = _folded(doc_text, question.accentless)  # same length as the text: spans slice it
+    accentless = question.accentless
+    chunk_unit = next((u for u in hit.units if u.kind == "chunk"), unit)
+    frame_tokens = list(unit.tokens[:unit.heading_tokens])
+    if _ANAPHOR.match(text):  # "Đây là ..." continues the previous sentence's subject
+        previous = max((u for u in hit.units if u.kind == "sentence" and u.end <= unit.start),
+                       key=lambda u: u.end, default=None)
+        if previous is not None:
+            frame_tokens += previous.tokens[previous.heading_tokens:]
     overlap = _overlap(question, [
-        (1.0, folded[unit.start:unit.end]),
-        (FRAME_TERM_CREDIT, _folded(frame, question.accentless)),
-        (CHUNK_TERM_CREDIT, f"{_folded(hit.document.title, question.accentless)} "
-                            f"{folded[hit.chunk.start:hit.chunk.end]}")], weights)
+        (1.0, token_string(unit.tokens[unit.heading_tokens:], accentless)),
+        (FRAME_TERM_CREDIT, token_string(frame_tokens, accentless)),
+        (CHUNK_TERM_CREDIT, token_string(chunk_unit.tokens, accentless))], weights)
     type_fit = _type_fit(question, text)
     year = _year_agreement(question.years, f"{frame} {text}")
     province = _province_agreement(question, hit)
@@ -114,11 +120,6 @@ def _frame(hit: SearchHit, start: int, end: int) -> str:
     if sentence and sentence[0] < start:
         parts.append(hit.document.text[sentence[0]:start])
     return " ".join(parts)
-
-
-@lru_cache(maxsize=1024)
-def _folded(text: str, accentless: bool) -> str:
-    return fold(text, accentless)
 
 
 def _overlap(question: Question, places: list[tuple[float, str]], weights: TermWeights) -> float:
@@ -147,7 +148,12 @@ def _type_fit(question: Question, text: str) -> float:
     if qtype == QuestionType.PERSON:
         return 1.0 if _has_person_name(text) else 0.5 if _PERSON_TITLE.search(text) else 0.0
     if qtype == QuestionType.LIST:
-        return 1.0 if text.count(",") + text.count(";") >= 2 else 0.3
+        # An enumeration: a list cue followed by separated items, as in
+        # "các nội dung trọng tâm như A, B, C" or "2 phường: Tân Phong, Đoàn Kết".
+        cue = _LIST_CUE.search(text)
+        if cue and len(re.findall(r"[,;]", text[cue.end():])) >= 2:
+            return 1.0
+        return 0.5 if len(re.findall(r"[,;]", text)) >= 3 else 0.2
     return 0.5
 
 

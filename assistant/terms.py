@@ -5,6 +5,7 @@ Terms are underthesea's word segments of the question in matching form: tone-nor
 folding accents otherwise would let "lương" match "lượng". Question words, province names and years (provinces
 and years are matched separately). A term's weight is its inverse document frequency
 over the indexed chunks, so "dân số" (in no chunk) outweighs "số" (in all of them).
+Matching is on the index's word segmentation, so "dân số" is not found in "công dân số".
 """
 
 from __future__ import annotations
@@ -26,16 +27,12 @@ co khong may so sanh moi hai tinh nhu the bao nhieu lan thu may dat duoc chiem l
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 
 
-def fold(text: str, accentless: bool) -> str:
-    return ascii_key(text) if accentless else match_key(text)
-
-
 def key_terms(question: str, provinces: tuple[str, ...], accentless: bool) -> tuple[str, ...]:
     from underthesea import word_tokenize
     province_words = {w for p in provinces for w in ascii_key(p).split()} | {"lai", "chau", "lao", "cai"}
     terms = []
     for segment in word_tokenize(match_key(question)):
-        term = fold(segment, accentless).strip(" ?.,!:;\"'()")
+        term = (ascii_key(segment) if accentless else match_key(segment)).strip(" ?.,!:;\"'()")
         words = [w for w in term.split() if ascii_key(w) not in province_words]  # "tỉnh_lai_châu"
         if len(words) < len(term.split()):
             words = [w for w in words if ascii_key(w) not in STOP_TERMS]
@@ -46,24 +43,37 @@ def key_terms(question: str, provinces: tuple[str, ...], accentless: bool) -> tu
     return tuple(dict.fromkeys(terms))
 
 
+def token_string(tokens, accentless: bool) -> str:
+    """"|kinh tế|số|chiếm|" from the index's segmented tokens ("kinh_tế"); accent-less
+    questions match the accent-less syllables ("a:kinh") instead."""
+    if accentless:
+        words = [t[2:] for t in tokens if t.startswith("a:")]
+    else:
+        words = [t.replace("_", " ") for t in tokens if not t.startswith("a:")]
+    return "|" + "|".join(words) + "|"
+
+
 @lru_cache(maxsize=8192)
 def _term_pattern(term: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)")
+    # A term must cover whole words: "dân số" matches "|dân số|" or "|dân|số|",
+    # never "|công dân|số|".
+    return re.compile(r"\|" + r"[ |]".join(map(re.escape, term.split())) + r"\|")
 
 
-def contains_term(folded_haystack: str, term: str) -> bool:
-    # The substring test rejects most texts at C speed; the pattern checks word boundaries.
-    return term in folded_haystack and _term_pattern(term).search(folded_haystack) is not None
+def contains_term(tokens: str, term: str) -> bool:
+    """Whether a token string (see token_string) holds the term on word boundaries."""
+    # The substring test rejects most strings at C speed; the pattern checks boundaries.
+    return term.split(" ", 1)[0] in tokens and _term_pattern(term).search(tokens) is not None
 
 
 class TermWeights:
-    """Inverse document frequency of phrases over a fixed set of texts (the index chunks)."""
+    """Inverse document frequency of terms over the indexed chunks' token strings."""
 
-    def __init__(self, texts: list[str]):
-        self._folded = {False: [match_key(t) for t in texts], True: [ascii_key(t) for t in texts]}
+    def __init__(self, chunk_tokens: list[list[str]]):
+        self._strings = {flag: [token_string(t, flag) for t in chunk_tokens] for flag in (False, True)}
         self.weight = lru_cache(maxsize=8192)(self._weight)
 
     def _weight(self, term: str, accentless: bool) -> float:
-        texts = self._folded[accentless]
-        df = sum(1 for text in texts if contains_term(text, term))
-        return math.log((len(texts) + 1) / (df + 0.5))
+        strings = self._strings[accentless]
+        df = sum(1 for text in strings if contains_term(text, term))
+        return math.log((len(strings) + 1) / (df + 0.5))

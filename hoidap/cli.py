@@ -22,11 +22,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     settings = Settings.from_env().with_overrides(
-        index_dir=getattr(args, "index_dir", None), embedder=getattr(args, "embedder", None))
+        index_dir=getattr(args, "index_dir", None), embedder=getattr(args, "embedder", None),
+        llm=getattr(args, "llm", None))
+    from assistant import LLMError
     from index import EmbedderError, IndexStoreError, QueryError
     try:
         return args.handler(args, settings)
-    except (EmbedderError, IndexStoreError, QueryError) as err:
+    except (EmbedderError, IndexStoreError, QueryError, LLMError) as err:
         print(f"Lỗi: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -56,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--date-to", help="đến ngày (YYYY-MM-DD)")
     search.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     search.set_defaults(handler=_cmd_search)
+
+    ask = sub.add_parser("ask", parents=[common], help="hỏi và nhận câu trả lời có trích dẫn")
+    ask.add_argument("question", help="câu hỏi tiếng Việt")
+    ask.add_argument("-k", type=int, default=None, help="số đoạn văn truy xuất (mặc định 6)")
+    ask.add_argument("--province", help="chỉ dùng tài liệu về tỉnh này")
+    ask.add_argument("--llm", choices=["none", "openai", "ollama"],
+                     help="mô hình ngôn ngữ viết câu trả lời (mặc định none: trích xuất; biến HOIDAP_LLM)")
+    ask.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    ask.set_defaults(handler=_cmd_ask)
     return parser
 
 
@@ -117,4 +128,37 @@ def _cmd_search(args, settings: Settings) -> int:
         print(f"[{hit.rank}] {doc.title} — {', '.join(doc.provinces) or 'không rõ tỉnh'}, "
               f"{doc.date or 'không rõ ngày'} ({hit.chunk.chunk_id}, điểm {hit.score:.4f})")
         print(f"    {doc.text[hit.match[0]:hit.match[1]]}")
+    return EXIT_OK
+
+
+def _cmd_ask(args, settings: Settings) -> int:
+    from dataclasses import replace
+
+    from .runtime import build_assistant, open_or_build_index
+    if not args.question.strip():
+        print("Lỗi: câu hỏi trống: hãy nhập câu hỏi.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    assistant = build_assistant(settings, open_or_build_index(settings))
+    if args.k is not None:
+        if args.k < 1:
+            print("Lỗi: số đoạn văn (-k) phải từ 1 trở lên.", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        assistant.config = replace(assistant.config, k=args.k)
+    answer = assistant.ask(args.question, province=args.province)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(answer.answer)
+    if answer.notice:
+        print(f"\n({answer.notice})")
+    for citation in answer.citations:
+        print(f"\n[{citation.n}] {citation.title} — {citation.province or 'không rõ tỉnh'}, "
+              f"{citation.date_label or 'không rõ ngày'}\n    « {citation.quote} »")
+    if answer.refused and answer.related:
+        print("\nCó thể liên quan:")
+        for hit in answer.related:
+            print(f"  - {hit.document.title} ({hit.chunk.chunk_id})")
+    if not answer.refused:
+        print(f"\n{'✓ Số liệu khớp nguồn' if answer.grounded else '⚠ Có số liệu không tìm thấy trong nguồn'}"
+              f" · {answer.timings_ms.get('total', 0):.0f} ms")
     return EXIT_OK

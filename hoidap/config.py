@@ -27,6 +27,11 @@ class Settings:
     top_k: int = field(default=5, metadata={"help": "Results returned by search."})
     threads: int = field(default=0,
                          metadata={"help": "CPU threads for embedding (0: library default)."})
+    llm: str = field(default="none", metadata={"help": "none | openai | ollama."})
+    llm_base_url: str = field(default="", metadata={"help": "LLM server URL."})
+    llm_model: str = field(default="", metadata={"help": "LLM model name."})
+    llm_api_key: str = field(default="", metadata={"help": "Key for hosted OpenAI-compatible APIs."})
+    llm_timeout: float = field(default=30.0, metadata={"help": "Seconds before falling back."})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
@@ -55,4 +60,6 @@ def _coerce(type_name, raw):
         return Path(raw).expanduser()
     if type_name == "int":
         return int(raw)
+    if type_name == "float":
+        return float(raw)
     return raw

@@ -11,6 +11,16 @@ from ingest import IngestResult, Ingestor
 from .config import Settings
 
 
+def build_assistant(settings: Settings, index: HybridIndex):
+    """The assistant the CLI, the web UI and the eval share, with the configured LLM."""
+    from assistant import Assistant, AssistantConfig, LLMAnswerer, LLMConfig, make_chat_model
+    llm_config = LLMConfig(backend=settings.llm, base_url=settings.llm_base_url, model=settings.llm_model,
+                           api_key=settings.llm_api_key, timeout_s=settings.llm_timeout)
+    chat_model = make_chat_model(llm_config)
+    llm = LLMAnswerer(chat_model, settings.llm) if chat_model is not None else None
+    return Assistant(index, AssistantConfig(), llm=llm)
+
+
 def open_index(settings: Settings) -> HybridIndex:
     return HybridIndex.open(settings.index_dir, make_embedder(settings.embedder, settings.threads))
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -165,8 +165,13 @@ class HybridIndex:
     def _unit_scores(self, chunk_id: str, sparse: np.ndarray, query_vector) -> tuple[UnitScore, ...]:
         rows = self._state.rows_by_chunk[chunk_id]
         sims = self._state.dense.similarities(query_vector, rows)
-        return tuple(UnitScore(u.kind, u.start, u.end, float(sim), float(max(sparse[row], 0.0)))
+        return tuple(UnitScore(u.kind, u.start, u.end, float(sim), float(max(sparse[row], 0.0)),
+                               tuple(u.tokens), u.heading_tokens)
                      for row, sim in zip(rows, sims) for u in [self._state.units[row]])
+
+    def chunk_tokens(self) -> dict[str, list[str]]:
+        """Word-segmented tokens of each whole chunk (with its heading), by chunk id."""
+        return {u.chunk_id: u.tokens for u in self._state.units if u.kind == "chunk"}
 
     def _allowed_rows(self, filters: Filters) -> np.ndarray | None:
         if filters == Filters():
@@ -287,16 +292,29 @@ def _units_for(chunk: Chunk, document: Document) -> list[tuple[RetrievalUnit, st
     lead its frame ("Tầm nhìn đến năm 2045 ..."); a clause also gets the opening words of its sentence ("Tỉnh đề ra các mục tiêu ... đến năm
     2030 như"), without which "kinh tế số chiếm khoảng 9-10% GRDP" has no year.
     """
-    heading = f"{document.title}\n{chunk.context + chr(10) if chunk.context else ''}"
-    units = [(chunk.start, chunk.end, "chunk", f"{heading}{chunk.text}")]
+    heading = f"{document.title}\n{chunk.context}".strip()
+    units = [(chunk.start, chunk.end, "chunk", heading)]
     if len(chunk.sentences) > 1:  # sentences get their own vectors: answers quote sentences
-        units += [(a, b, "sentence", f"{heading}{document.text[a:b]}") for a, b in chunk.sentences]
+        units += [(a, b, "sentence", heading) for a, b in chunk.sentences]
     for start, end in chunk.clauses:
         sentence = next((s for s in chunk.sentences if s[0] <= start < s[1]), (start, end))
         lead = " ".join(document.text[sentence[0]:sentence[1]].split()[:LEAD_WORDS])
         clause = document.text[start:end]
-        context = "" if clause.startswith(lead[:20]) else f"{lead} … "
-        units.append((start, end, "clause", f"{heading}{context}{clause}"))
-    return [(RetrievalUnit(row=-1, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, kind=kind,
-                           start=start, end=end, tokens=search_tokens(text)), text)
-            for start, end, kind, text in units]
+        units.append((start, end, "clause", heading if clause.startswith(lead[:20]) else f"{heading}\n{lead} …"))
+    out = []
+    for start, end, kind, unit_heading in units:
+        head, body = _cached_tokens(unit_heading), search_tokens(document.text[start:end])
+        out.append((RetrievalUnit(row=-1, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, kind=kind,
+                                  start=start, end=end, tokens=head + body, heading_tokens=len(head)),
+                    f"{unit_heading}\n{document.text[start:end]}"))
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _cached_tokens_tuple(text: str) -> tuple[str, ...]:
+    return tuple(search_tokens(text))
+
+
+def _cached_tokens(text: str) -> list[str]:
+    # Every unit of a chunk repeats its title and lead: segment them once.
+    return list(_cached_tokens_tuple(text))

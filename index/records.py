@@ -17,7 +17,8 @@ class RetrievalUnit:
     kind: str          # "chunk", "sentence" or "clause"
     start: int         # span in Document.text that a hit on this unit highlights
     end: int
-    tokens: list[str] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)   # heading tokens, then body tokens
+    heading_tokens: int = 0    # how many of `tokens` come from the heading (title, lead)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -31,7 +32,8 @@ class UnitScore:
     end: int
     dense: float           # cosine similarity to the query
     sparse: float          # BM25 score
-
+    tokens: tuple[str, ...] = ()   # word-segmented tokens: heading (title, lead) then body
+    heading_tokens: int = 0
 
 @dataclass(frozen=True)
 class SearchHit:

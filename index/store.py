@@ -23,7 +23,7 @@ from ingest import Chunk, Document
 from .dense import DenseIndex
 from .records import RetrievalUnit
 
-FORMAT_VERSION = 2  # 2: sentence units
+FORMAT_VERSION = 3  # 2: sentence units; 3: heading/body token split
 CURRENT = "CURRENT"
 
 
