@@ -98,6 +98,11 @@ class Assistant:
             yield from _pieces(answer.answer)
         yield answer
 
+    def retrieve(self, question: str, history: Sequence[str | Answer] | None = None,
+                 province: str | None = None, k: int | None = None) -> list[SearchHit]:
+        """The chunks `ask` would draw on (resolved follow-up, province filter), top k."""
+        return self._retrieve(self._understand(question, history), province, k)
+
     # ---- steps -----------------------------------------------------------------------
     def _understand(self, question: str, history) -> Question:
         parsed = analyze(question)
@@ -106,12 +111,11 @@ class Assistant:
             return resolve_follow_up(parsed, analyze(previous))
         return parsed
 
-    def _retrieve(self, question: Question, province: str | None) -> list[SearchHit]:
+    def _retrieve(self, question: Question, province: str | None, k: int | None = None) -> list[SearchHit]:
         # A single province named in the question (or chosen in the UI) filters retrieval;
         # with two named, both stay and the answer is given per province.
         chosen = province or (question.provinces[0] if len(question.provinces) == 1 else None)
-        hits = self.index.search(question.text, k=self.config.k, filters=Filters(province=chosen))
-        return hits
+        return self.index.search(question.text, k=k or self.config.k, filters=Filters(province=chosen))
 
     def _extractive(self, asked: str, question: Question, hits: list[SearchHit]) -> Answer:
         scored = candidates(question, hits, self.term_weights)

@@ -4,6 +4,7 @@ as relevant when it comes from one of the question's `sources` documents."""
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -57,8 +58,13 @@ def score(question: EvalQuestion, answer, retrieved: list[tuple[str, str]], late
         fact_chunk_at_5=question.answerable and any(matches_facts(t, question.facts) for _, t in retrieved[:5]),
         citation_precision=(sum(d in sources for d in cited) / len(cited)) if cited else None,
         refusal_correct=answer.refused == (not question.answerable),
-        answer_words=len(answer.answer.split()), latency_ms=latency_ms,
+        answer_words=count_words(answer.answer), latency_ms=latency_ms,
         answerable=question.answerable, tags=question.tags)
+
+
+def count_words(text: str) -> int:
+    """Words of an answer; citation markers and lone punctuation are not words."""
+    return sum(1 for w in re.sub(r"\[\d+\]", " ", text).split() if any(c.isalnum() for c in w))
 
 
 def summarize(results: list[QuestionResult]) -> dict:

@@ -67,6 +67,18 @@ def _parser() -> argparse.ArgumentParser:
                      help="mô hình ngôn ngữ viết câu trả lời (mặc định none: trích xuất; biến HOIDAP_LLM)")
     ask.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     ask.set_defaults(handler=_cmd_ask)
+
+    evaluate = sub.add_parser("eval", parents=[common], help="chạy bộ câu hỏi và viết báo cáo")
+    evaluate.add_argument("--questions", required=True, help="tệp JSONL, mỗi dòng một câu hỏi")
+    evaluate.add_argument("--out", default="reports/latest", help="thư mục báo cáo (mặc định reports/latest)")
+    evaluate.add_argument("--llm", choices=["none", "openai", "ollama"], help="mô hình ngôn ngữ (mặc định none)")
+    evaluate.add_argument("-k", type=int, default=None, help="số đoạn văn truy xuất cho mỗi câu trả lời")
+    evaluate.add_argument("--compare", metavar="REPORT.json", help="so sánh với một lần chạy trước")
+    evaluate.add_argument("--min", action="append", default=[], metavar="CHỈ_SỐ=GIÁ_TRỊ",
+                          help="thoát với mã khác 0 nếu chỉ số thấp hơn giá trị (lặp lại được)")
+    evaluate.add_argument("--max", action="append", default=[], metavar="CHỈ_SỐ=GIÁ_TRỊ",
+                          help="thoát với mã khác 0 nếu chỉ số cao hơn giá trị (ví dụ latency_p95_ms)")
+    evaluate.set_defaults(handler=_cmd_eval)
     return parser
 
 
@@ -162,3 +174,69 @@ def _cmd_ask(args, settings: Settings) -> int:
         print(f"\n{'✓ Số liệu khớp nguồn' if answer.grounded else '⚠ Có số liệu không tìm thấy trong nguồn'}"
               f" · {answer.timings_ms.get('total', 0):.0f} ms")
     return EXIT_OK
+
+
+EXIT_BELOW_BOUND = 3
+
+
+def _parse_bounds(items: list[str]) -> dict[str, float]:
+    bounds = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            bounds[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise ValueError(f"Ngưỡng '{item}' không hợp lệ: cần dạng CHỈ_SỐ=GIÁ_TRỊ, ví dụ fact_recall=0.9.")
+    return bounds
+
+
+def _cmd_eval(args, settings: Settings) -> int:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from eval import Evaluator, check_bounds, load_questions, write_reports
+
+    from .runtime import build_assistant, open_or_build_index
+    try:
+        minimums, maximums = _parse_bounds(args.min), _parse_bounds(args.max)
+    except ValueError as err:
+        print(f"Lỗi: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    path = Path(args.questions)
+    if not path.is_file():
+        print(f"Lỗi: không tìm thấy tệp câu hỏi {path}.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    baseline = None
+    if args.compare:
+        try:
+            baseline = json.loads(Path(args.compare).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            print(f"Lỗi: không đọc được báo cáo để so sánh {args.compare}: {err}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    questions, problems = load_questions(path)
+    for problem in problems:
+        print(f"Cảnh báo: {path}: {problem.message} Bỏ qua dòng này.", file=sys.stderr)
+    if not questions:
+        print("Lỗi: tệp không có câu hỏi hợp lệ nào.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    assistant = build_assistant(settings, open_or_build_index(settings))
+    if args.k is not None:
+        assistant.config = replace(assistant.config, k=args.k)
+    bar = tqdm(total=len(questions), desc="Đánh giá", unit="câu", file=sys.stderr, disable=None)
+    run = Evaluator(assistant, settings.embedder, settings.llm).run(questions, on_question=lambda q: bar.update(1))
+    bar.close()
+    paths = write_reports(run, Path(args.out), baseline)
+    s = run.summary
+    print(f"Đã chạy {s['n_questions']} câu hỏi: fact_recall {s['fact_recall']:.3f}, "
+          f"refusal_accuracy {s['refusal_accuracy']:.3f}, hit_at_5 {s['hit_at_5']:.3f}, "
+          f"numeric_faithfulness {s['numeric_faithfulness']:.3f}, "
+          f"độ trễ p50 {s['latency_p50_ms']} ms / p95 {s['latency_p95_ms']} ms.")
+    print("Báo cáo: " + ", ".join(str(p) for p in paths))
+    broken = check_bounds(s, minimums, maximums)
+    for message in broken:
+        print(f"Không đạt ngưỡng: {message}", file=sys.stderr)
+    return EXIT_BELOW_BOUND if broken else EXIT_OK

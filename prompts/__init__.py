@@ -13,7 +13,7 @@ from langchain_core.prompts import ChatPromptTemplate
 
 
 def load(name: str) -> str:
-    return files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return files(__package__).joinpath(name).read_text(encoding="utf-8").strip()
 
 
 @lru_cache(maxsize=1)
