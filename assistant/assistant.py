@@ -54,7 +54,11 @@ class Assistant:
         self.index = index
         self.config = config
         self.llm = llm
-        self.term_weights = TermWeights(list(index.chunk_tokens().values()))
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute term statistics after documents were added to or removed from the index."""
+        self.term_weights = TermWeights(list(self.index.chunk_tokens().values()))
 
     def ask(self, question: str, history: Sequence[str | Answer] | None = None,
             province: str | None = None) -> Answer:

@@ -28,7 +28,7 @@ _YEAR = re.compile(r"^(19|20)\d{2}$")
 
 
 def key_terms(question: str, provinces: tuple[str, ...], accentless: bool) -> tuple[str, ...]:
-    from underthesea import word_tokenize
+    from ingest.vietnamese import word_tokenize
     province_words = {w for p in provinces for w in ascii_key(p).split()} | {"lai", "chau", "lao", "cai"}
     terms = []
     for segment in word_tokenize(match_key(question)):

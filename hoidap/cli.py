@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     settings = Settings.from_env().with_overrides(
         index_dir=getattr(args, "index_dir", None), embedder=getattr(args, "embedder", None),
-        llm=getattr(args, "llm", None))
+        llm=getattr(args, "llm", None), host=getattr(args, "host", None), port=getattr(args, "port", None))
     from assistant import LLMError
     from index import EmbedderError, IndexStoreError, QueryError
     try:
@@ -79,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--max", action="append", default=[], metavar="CHỈ_SỐ=GIÁ_TRỊ",
                           help="thoát với mã khác 0 nếu chỉ số cao hơn giá trị (ví dụ latency_p95_ms)")
     evaluate.set_defaults(handler=_cmd_eval)
+
+    web = sub.add_parser("web", parents=[common], help="mở trang hỏi đáp trên trình duyệt")
+    web.add_argument("--host", help="địa chỉ (mặc định 127.0.0.1, biến HOIDAP_HOST)")
+    web.add_argument("--port", type=int, help="cổng (mặc định 7860, biến HOIDAP_PORT)")
+    web.add_argument("--llm", choices=["none", "openai", "ollama"], help="mô hình ngôn ngữ (mặc định none)")
+    web.set_defaults(handler=_cmd_web)
     return parser
 
 
@@ -240,3 +246,9 @@ def _cmd_eval(args, settings: Settings) -> int:
     for message in broken:
         print(f"Không đạt ngưỡng: {message}", file=sys.stderr)
     return EXIT_BELOW_BOUND if broken else EXIT_OK
+
+
+def _cmd_web(args, settings: Settings) -> int:
+    from webui import serve
+    serve(settings, log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    return EXIT_OK

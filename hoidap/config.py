@@ -34,6 +34,15 @@ class Settings:
     llm_model: str = field(default="", metadata={"help": "LLM model name."})
     llm_api_key: str = field(default="", metadata={"help": "Key for hosted OpenAI-compatible APIs."})
     llm_timeout: float = field(default=30.0, metadata={"help": "Seconds before falling back."})
+    host: str = field(default="127.0.0.1", metadata={"help": "Web chat address."})
+    port: int = field(default=7860, metadata={"help": "Web chat port."})
+    admin_password: str = field(default="", metadata={"help": "Enables the admin tab; empty disables it."})
+    feedback_path: Path = field(default=PROJECT_ROOT / "data" / "feedback" / "feedback.jsonl",
+                                metadata={"help": "JSONL log of 👍/👎 feedback."})
+    demo_questions: Path = field(default=PROJECT_ROOT / "data" / "demo_questions.txt",
+                                 metadata={"help": "Example questions for the trainers' demo mode."})
+    upload_dir: Path = field(default=PROJECT_ROOT / "data" / "uploads",
+                             metadata={"help": "Where documents uploaded in the admin tab are kept."})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":

@@ -127,7 +127,7 @@ class HybridIndex:
         state = self._state
         if not state.units:
             return []
-        allowed = self._allowed_rows(filters)
+        allowed = self._allowed_rows(state, filters)
         if allowed is not None and not len(allowed):
             return []
         n = max(self.config.candidates, 4 * k)
@@ -144,40 +144,41 @@ class HybridIndex:
         fused = reciprocal_rank_fusion([list(map(int, dense_rows)), sparse_rows],
                                        [dense_weight, self.config.sparse_weight], self.config.rrf_k)
         dense_by_row = dict(zip(map(int, dense_rows), map(float, dense_sims)))
-        return self._best_per_chunk(fused, k, dense_by_row, sparse, query_vector)
+        return self._best_per_chunk(state, fused, k, dense_by_row, sparse, query_vector)
 
-    def _best_per_chunk(self, fused, k, dense_by_row, sparse, query_vector) -> list[SearchHit]:
+    def _best_per_chunk(self, state, fused, k, dense_by_row, sparse, query_vector) -> list[SearchHit]:
+        # `state` is one snapshot: a concurrent sync() swaps self._state, never mutates it.
         hits, seen = [], set()
         for row, score in fused:
-            unit = self._state.units[row]
+            unit = state.units[row]
             if unit.chunk_id in seen:
                 continue
             seen.add(unit.chunk_id)
             hits.append(SearchHit(
-                rank=len(hits) + 1, score=score, chunk=self._state.chunks[unit.chunk_id],
-                document=self._state.documents[unit.doc_id], match=(unit.start, unit.end),
+                rank=len(hits) + 1, score=score, chunk=state.chunks[unit.chunk_id],
+                document=state.documents[unit.doc_id], match=(unit.start, unit.end),
                 dense_score=dense_by_row.get(row, 0.0), sparse_score=float(max(sparse[row], 0.0)),
-                units=self._unit_scores(unit.chunk_id, sparse, query_vector)))
+                units=self._unit_scores(state, unit.chunk_id, sparse, query_vector)))
             if len(hits) == k:
                 break
         return hits
 
-    def _unit_scores(self, chunk_id: str, sparse: np.ndarray, query_vector) -> tuple[UnitScore, ...]:
-        rows = self._state.rows_by_chunk[chunk_id]
-        sims = self._state.dense.similarities(query_vector, rows)
+    def _unit_scores(self, state, chunk_id: str, sparse: np.ndarray, query_vector) -> tuple[UnitScore, ...]:
+        rows = state.rows_by_chunk[chunk_id]
+        sims = state.dense.similarities(query_vector, rows)
         return tuple(UnitScore(u.kind, u.start, u.end, float(sim), float(max(sparse[row], 0.0)),
                                tuple(u.tokens), u.heading_tokens)
-                     for row, sim in zip(rows, sims) for u in [self._state.units[row]])
+                     for row, sim in zip(rows, sims) for u in [state.units[row]])
 
     def chunk_tokens(self) -> dict[str, list[str]]:
         """Word-segmented tokens of each whole chunk (with its heading), by chunk id."""
         return {u.chunk_id: u.tokens for u in self._state.units if u.kind == "chunk"}
 
-    def _allowed_rows(self, filters: Filters) -> np.ndarray | None:
+    def _allowed_rows(self, state, filters: Filters) -> np.ndarray | None:
         if filters == Filters():
             return None
-        admitted = {d.doc_id for d in self._state.documents.values() if filters.admits(d)}
-        return np.array([u.row for u in self._state.units if u.doc_id in admitted], dtype=np.int64)
+        admitted = {d.doc_id for d in state.documents.values() if filters.admits(d)}
+        return np.array([u.row for u in state.units if u.doc_id in admitted], dtype=np.int64)
 
     def _embed_query(self, query: str) -> np.ndarray:
         # Embedding dominates search time (~2.5 ms per token on one core) and trainers'

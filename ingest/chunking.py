@@ -35,7 +35,7 @@ class ChunkingConfig:
 
 @lru_cache(maxsize=1)
 def _sentence_splitter():
-    from underthesea import sent_tokenize
+    from .vietnamese import sent_tokenize
     return sent_tokenize
 
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from underthesea.pipeline.text_normalize import token_normalize
+from .vietnamese import token_normalize
 
 _WORD = re.compile(r"\w+")
 _WORD_TOKEN = re.compile(r"\w+(?:[.,]\d+)*%?|[^\w\s]", re.UNICODE)
@@ -59,7 +59,7 @@ def collapse_spaces(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _word_segmenter():
-    from underthesea import word_tokenize  # loads a CRF model: ~0.5 s, done once
+    from .vietnamese import word_tokenize  # loads a CRF model: ~0.5 s, done once
     return word_tokenize
 
 

@@ -1,0 +1,100 @@
+"""A person in Chromium: types a question, watches the answer and its sources appear,
+uploads a document in the admin tab and finds it by a question."""
+
+import shutil
+import time
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from .conftest import ADMIN_PASSWORD
+
+pytestmark = pytest.mark.skipif(not shutil.which("chromium") or not shutil.which("chromedriver"),
+                                reason="needs Debian's chromium and chromium-driver (installed by .ci/run)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1300,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    yield driver
+    driver.quit()
+
+
+def wait(driver, seconds=60):
+    return WebDriverWait(driver, seconds)
+
+
+def ask(driver, text):
+    box = driver.find_element(By.CSS_SELECTOR, "#question textarea")
+    box.clear()
+    box.send_keys(text)
+    driver.find_element(By.ID, "send").click()
+
+
+def test_chat_answer_streams_in_with_sources(browser, server):
+    browser.get(server[0])
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#question textarea")))
+    ask(browser, "Lai Châu ban hành Kế hoạch Bình dân học vụ số vào ngày nào?")
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "sources"), "Bình dân học vụ số"))
+    chat = browser.find_element(By.ID, "chatbot").text
+    assert "5/5/2025" in chat and "[1]" in chat
+    assert "Số liệu khớp nguồn" in browser.find_element(By.ID, "status").text
+    mark = browser.find_element(By.CSS_SELECTOR, "#sources details mark")
+    assert "5/5/2025" in mark.text
+    summary = browser.find_element(By.CSS_SELECTOR, "#sources details summary")
+    summary.click()  # expanding shows the whole chunk
+    assert "Đây là chủ trương quan trọng" in browser.find_element(By.CSS_SELECTOR, "#sources details").text
+    browser.save_screenshot(str(server[1] / "chat.png"))
+
+
+def test_markup_in_questions_is_shown_as_text(browser, server):
+    browser.get(server[0])
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#question textarea")))
+    ask(browser, "<b>đậm</b> **sao** Lào Cai là gì?")
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "chatbot"), "<b>đậm</b> **sao**"))
+    assert not browser.find_elements(By.CSS_SELECTOR, "#chatbot b")
+
+
+def test_admin_upload_then_the_document_answers(browser, server, tmp_path):
+    document = tmp_path / "son_la_chuyen_doi_so.txt"
+    document.write_text("Sơn La đẩy mạnh chuyển đổi số\n\nTỉnh Sơn La đặt mục tiêu đến năm 2030 có 95% hồ sơ "
+                        "thủ tục hành chính được xử lý trực tuyến. Sơn La thành lập 1.250 tổ công nghệ số cộng đồng.\n",
+                        encoding="utf-8")
+    browser.get(server[0])
+    wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab'][contains(., 'Quản trị')]"))).click()
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-password input"))).send_keys(ADMIN_PASSWORD)
+    browser.find_element(By.ID, "admin-login").click()
+    upload = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-upload input[type=file]")))
+    upload.send_keys(str(document))
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "admin-upload"), "son_la_chuyen_doi_so"))
+    browser.find_element(By.ID, "admin-add").click()
+    wait(browser, 120).until(EC.text_to_be_present_in_element((By.ID, "admin-status"), "Đã thêm 1"))
+    assert "son_la_chuyen_doi_so" in browser.find_element(By.ID, "admin-documents").text
+    assert (server[1] / "uploads" / "son_la_chuyen_doi_so.txt").is_file()
+
+    browser.find_element(By.XPATH, "//button[@role='tab'][contains(., 'Hỏi đáp')]").click()
+    ask(browser, "Sơn La có bao nhiêu tổ công nghệ số cộng đồng?")
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "sources"), "Sơn La đẩy mạnh chuyển đổi số"))
+    assert "1.250" in browser.find_element(By.ID, "chatbot").text
+
+
+def test_demo_tab_one_click_asks(browser, server):
+    browser.get(server[0])
+    wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab'][contains(., 'Trình chiếu')]"))).click()
+    example = wait(browser).until(EC.element_to_be_clickable(
+        (By.XPATH, "//*[@id='demo-examples']//*[contains(text(), 'Mục tiêu kinh tế số của Lào Cai')]")))
+    example.click()
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "demo-answer"), "20% GRDP"))
+    assert "Kinh tế số đóng góp tối thiểu 20% GRDP" in browser.find_element(By.ID, "demo-sources").text
+    time.sleep(0.5)
+    browser.save_screenshot(str(server[1] / "demo.png"))

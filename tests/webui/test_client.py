@@ -1,0 +1,72 @@
+"""The running app through gradio_client, as another program would drive it."""
+
+import json
+
+import pytest
+from gradio_client import Client
+
+from webui.render import BADGE_GROUNDED, NOTICE_REFUSED
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    return Client(server[0], verbose=False)
+
+
+def text_of(message) -> str:
+    content = message["content"]
+    return content if isinstance(content, str) else "".join(part.get("text", "") for part in content)
+
+
+def test_ask_follow_up_and_feedback(client, server):
+    chat, sources, status, box = client.predict("Mục tiêu kinh tế số của Lai Châu đến năm 2030 là bao nhiêu?",
+                                                [], "Tất cả", api_name="/ask")
+    assert "9-10% GRDP [1]" in text_of(chat[-1]) and box == ""
+    assert "<mark>kinh tế số chiếm khoảng 9-10% GRDP</mark>" in sources and BADGE_GROUNDED in status
+
+    chat, sources, status, _ = client.predict("Còn Lào Cai thì sao?", chat, "Tất cả", api_name="/ask")
+    assert "20% GRDP" in text_of(chat[-1]) and "Lào Cai" in sources and len(chat) == 4
+
+    thanks, comment = client.predict("rõ ràng, có nguồn", api_name="/feedback_up")
+    assert thanks == "Cảm ơn góp ý của bạn!" and comment == ""
+    record = json.loads((server[1] / "feedback.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert record["rating"] == "up" and record["comment"] == "rõ ràng, có nguồn"
+    assert record["resolved_question"].startswith("Mục tiêu kinh tế số của Lào Cai")
+
+
+def test_refused_question(client):
+    chat, sources, status, _ = client.predict("Dân số tỉnh Lai Châu năm 2024 là bao nhiêu người?", [], "Tất cả",
+                                              api_name="/ask")
+    assert text_of(chat[-1]) == "Không tìm thấy thông tin này trong các tài liệu hiện có."
+    assert NOTICE_REFUSED in status and "Có thể liên quan" in sources
+
+
+def test_province_filter(client):
+    chat, sources, _, _ = client.predict("Mục tiêu kinh tế số đến năm 2045?", [], "Lào Cai", api_name="/ask")
+    assert "40% GRDP" in text_of(chat[-1]) and "Lai Châu ·" not in sources
+
+
+def test_demo_mode_and_handout_export(client):
+    answer_html, sources_html = client.predict("Bình dân học vụ số ban hành ngày nào?", api_name="/demo_ask")
+    assert "5/5/2025" in answer_html and "hd-demo" in sources_html
+    path = client.predict(api_name="/export_markdown")
+    text = open(path, encoding="utf-8").read()
+    assert "**Câu hỏi:** Bình dân học vụ số ban hành ngày nào?" in text and "5/5/2025" in text
+    printable = open(client.predict(api_name="/export_html"), encoding="utf-8").read()
+    assert "@page" in printable and "5/5/2025" in printable
+
+
+def test_admin_tab_is_disabled_without_a_password(tmp_path, corpus_index_dir):
+    import shutil
+    import urllib.request
+
+    from .conftest import start_server
+    index_dir = tmp_path / "index"
+    shutil.copytree(corpus_index_dir, index_dir)
+    proc, url = start_server(tmp_path, index_dir, admin_password="")
+    try:
+        page = urllib.request.urlopen(url + "config", timeout=10).read().decode("utf-8")
+        assert "Chức năng quản trị đang" in page and "admin-password" not in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
