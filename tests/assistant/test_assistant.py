@@ -89,3 +89,21 @@ def test_province_filter_from_the_caller(assistant):
 def test_empty_question_is_rejected(assistant):
     with pytest.raises(ValueError):
         assistant.ask("   ")
+
+
+def test_documents_of_different_dates_disagreeing_show_newest_first(tmp_path, embedder):
+    from index import HybridIndex
+    from ingest import Ingestor
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "old.txt").write_text(" date 2025-03-01 Lai Châu số hóa hồ sơ\n\nTỉnh Lai Châu đã số hóa 40% hồ sơ "
+                                    "thủ tục hành chính. Lai Châu tiếp tục đẩy mạnh chuyển đổi số.\n", encoding="utf-8")
+    (folder / "new.txt").write_text(" date 2026-02-01 Lai Châu cập nhật số hóa hồ sơ\n\nTỉnh Lai Châu đã số hóa 65% "
+                                    "hồ sơ thủ tục hành chính. Lai Châu tiếp tục đẩy mạnh chuyển đổi số.\n", encoding="utf-8")
+    result = Ingestor().run([str(folder)])
+    index = HybridIndex.open(tmp_path / "index", embedder)
+    index.sync(result.documents, result.chunks)
+    answer = Assistant(index).ask("Lai Châu đã số hóa bao nhiêu phần trăm hồ sơ thủ tục hành chính?")
+    assert answer.answer.startswith("Theo bài ngày 01/02/2026,") and "Theo bài ngày 01/03/2025," in answer.answer
+    assert answer.answer.index("65%") < answer.answer.index("40%")
+    assert [c.doc_id for c in answer.citations] == ["new", "old"] and answer.grounded
