@@ -46,6 +46,12 @@ def key_terms(question: str, provinces: tuple[str, ...], accentless: bool) -> tu
 def token_string(tokens, accentless: bool) -> str:
     """"|kinh tế|số|chiếm|" from the index's segmented tokens ("kinh_tế"); accent-less
     questions match the accent-less syllables ("a:kinh") instead."""
+    return _token_string(tuple(tokens), accentless)
+
+
+@lru_cache(maxsize=16384)
+def _token_string(tokens: tuple[str, ...], accentless: bool) -> str:
+    # A unit's tokens never change, and every question scores the same units again.
     if accentless:
         words = [t[2:] for t in tokens if t.startswith("a:")]
     else:

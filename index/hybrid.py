@@ -20,7 +20,6 @@ from .records import RetrievalUnit, SearchHit, SyncReport, UnitScore
 from .sparse import SparseIndex
 
 LEAD_WORDS = 12   # words of a list sentence's opening kept with each of its clauses
-QUERY_CACHE_SIZE = 256
 
 
 class QueryError(ValueError):
@@ -39,6 +38,7 @@ class IndexConfig:
     # weight 1.0 → 9/12, 0.5 → 9, 0.25 → 9, 0.1 → 12, 0.0 → 10; accented queries 7/7 in all.
     accentless_dense_weight: float = 0.1
     embed_batch: int = 16       # texts per embedding call (progress granularity)
+    query_cache: int = 256      # recent query vectors kept (0: none)
 
 
 @dataclass(frozen=True)
@@ -189,9 +189,10 @@ class HybridIndex:
                 cached = self.embedder.embed_queries_array([query])[0]
             else:
                 cached = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
-            if len(self._query_cache) >= QUERY_CACHE_SIZE:
-                self._query_cache.pop(next(iter(self._query_cache)))
-            self._query_cache[query] = cached
+            if self.config.query_cache:
+                if len(self._query_cache) >= self.config.query_cache:
+                    self._query_cache.pop(next(iter(self._query_cache)))
+                self._query_cache[query] = cached
         return cached
 
     # ---- writing -------------------------------------------------------------------
