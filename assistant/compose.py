@@ -32,13 +32,14 @@ def compose(statements: list[Statement]) -> tuple[str, list[Citation]]:
     sentences = []
     for statement in statements:
         candidate = statement.candidate
-        citation = citations.get(candidate.hit.chunk.chunk_id) or _citation(len(citations) + 1, candidate)
+        citation = citations.get(candidate.hit.chunk.chunk_id) or \
+            Citation.for_span(len(citations) + 1, candidate.hit, candidate.start, candidate.end)
         citations[candidate.hit.chunk.chunk_id] = citation
-        sentences.append(_render(statement, citation.n))
+        sentences.append(_render(statement, citation))
     return " ".join(sentences), list(citations.values())
 
 
-def _render(statement: Statement, n: int) -> str:
+def _render(statement: Statement, citation: Citation) -> str:
     candidate = statement.candidate
     quote = candidate.text.strip().rstrip(";,:").rstrip()
     frame = _frame_for(candidate, quote)
@@ -47,12 +48,12 @@ def _render(statement: Statement, n: int) -> str:
     prefix = []
     if statement.label:
         prefix.append(f"{statement.label}:")
-    document = candidate.hit.document
-    if document.date and (statement.show_date or _RELATIVE_TIME.search(quote)):
-        prefix.append(f"Theo bài ngày {_vn_date(document.date)},")
+    # The printed date is the citation's own label: the numeric guard accepts exactly that.
+    if citation.date and (statement.show_date or _RELATIVE_TIME.search(quote)):
+        prefix.append(f"Theo bài ngày {citation.date_label},")
         body = _lower_first_word(body)
     text = " ".join(prefix + [body])
-    return f"{text} [{n}]."
+    return f"{text} [{citation.n}]."
 
 
 def _frame_for(candidate: Candidate, quote: str) -> str:
@@ -70,20 +71,6 @@ def _frame_for(candidate: Candidate, quote: str) -> str:
     words = lead.rstrip(" ;,").split()
     clipped = " ".join(words[:FRAME_WORDS])
     return clipped.rstrip(":;, ") if len(words) > FRAME_WORDS else clipped.rstrip(":;, ")
-
-
-def _citation(n: int, candidate: Candidate) -> Citation:
-    chunk, document = candidate.hit.chunk, candidate.hit.document
-    quote_start, quote_end = candidate.start - chunk.start, candidate.end - chunk.start
-    return Citation(n=n, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=document.title,
-                    date=document.date, province=", ".join(document.provinces), text=chunk.text,
-                    quote=chunk.text[quote_start:quote_end], quote_start=quote_start,
-                    quote_end=quote_end, context=chunk.context)
-
-
-def _vn_date(iso: str) -> str:
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"
 
 
 def _lower_first_word(text: str) -> str:

@@ -127,11 +127,7 @@ def _heading(hit: SearchHit) -> str:
 
 def _citation(n: int, hit: SearchHit, answer: str) -> Citation:
     """The passage with, as its quote, the sentence sharing most words with the answer."""
-    chunk, document = hit.chunk, hit.document
     words = set(re.findall(r"\w+", ascii_key(answer)))
-    best = max(chunk.sentences or ((chunk.start, chunk.end),),
-               key=lambda s: len(words & set(re.findall(r"\w+", ascii_key(document.text[s[0]:s[1]])))))
-    start, end = best[0] - chunk.start, best[1] - chunk.start
-    return Citation(n=n, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=document.title,
-                    date=document.date, province=", ".join(document.provinces), text=chunk.text,
-                    quote=chunk.text[start:end], quote_start=start, quote_end=end, context=chunk.context)
+    best = max(hit.chunk.sentences or ((hit.chunk.start, hit.chunk.end),),
+               key=lambda s: len(words & set(re.findall(r"\w+", ascii_key(hit.document.text[s[0]:s[1]])))))
+    return Citation.for_span(n, hit, *best)

@@ -23,6 +23,16 @@ class Citation:
     quote_end: int
     context: str = ""         # the section lead framing the chunk, if any
 
+    @classmethod
+    def for_span(cls, n: int, hit: SearchHit, start: int, end: int) -> "Citation":
+        """Citation [n] of a hit's chunk, quoting the span [start, end) of the document text."""
+        chunk, document = hit.chunk, hit.document
+        quote_start, quote_end = start - chunk.start, end - chunk.start
+        return cls(n=n, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=document.title,
+                   date=document.date, province=", ".join(document.provinces), text=chunk.text,
+                   quote=chunk.text[quote_start:quote_end], quote_start=quote_start,
+                   quote_end=quote_end, context=chunk.context)
+
     @property
     def date_label(self) -> str:
         """The publication date as answers print it: 12/01/2026."""
