@@ -68,9 +68,7 @@ def _frame_for(candidate: Candidate, quote: str) -> str:
             lead = sentence_start
     if not lead:
         return ""
-    words = lead.rstrip(" ;,").split()
-    clipped = " ".join(words[:FRAME_WORDS])
-    return clipped.rstrip(":;, ") if len(words) > FRAME_WORDS else clipped.rstrip(":;, ")
+    return " ".join(lead.split()[:FRAME_WORDS]).rstrip(":;, ")
 
 
 def _lower_first_word(text: str) -> str:

@@ -305,7 +305,7 @@ def _units_for(chunk: Chunk, document: Document) -> list[tuple[RetrievalUnit, st
         units.append((start, end, "clause", heading if clause.startswith(lead[:20]) else f"{heading}\n{lead} …"))
     out = []
     for start, end, kind, unit_heading in units:
-        head, body = _cached_tokens(unit_heading), search_tokens(document.text[start:end])
+        head, body = list(_heading_tokens(unit_heading)), search_tokens(document.text[start:end])
         out.append((RetrievalUnit(row=-1, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, kind=kind,
                                   start=start, end=end, tokens=head + body, heading_tokens=len(head)),
                     f"{unit_heading}\n{document.text[start:end]}"))
@@ -313,10 +313,6 @@ def _units_for(chunk: Chunk, document: Document) -> list[tuple[RetrievalUnit, st
 
 
 @lru_cache(maxsize=1024)
-def _cached_tokens_tuple(text: str) -> tuple[str, ...]:
-    return tuple(search_tokens(text))
-
-
-def _cached_tokens(text: str) -> list[str]:
+def _heading_tokens(text: str) -> tuple[str, ...]:
     # Every unit of a chunk repeats its title and lead: segment them once.
-    return list(_cached_tokens_tuple(text))
+    return tuple(search_tokens(text))
