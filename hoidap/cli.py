@@ -69,7 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     ask.set_defaults(handler=_cmd_ask)
 
     evaluate = sub.add_parser("eval", parents=[common], help="chạy bộ câu hỏi và viết báo cáo")
-    evaluate.add_argument("--questions", required=True, help="tệp JSONL, mỗi dòng một câu hỏi")
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--questions", help="tệp JSONL, mỗi dòng một câu hỏi (trên chỉ mục đang dùng)")
+    source.add_argument("--squad", metavar="FILE",
+                        help="tệp SQuAD 1.1/2.0 JSON: mỗi bài thành một tài liệu trong chỉ mục riêng, "
+                             "đáp án chuẩn thành dữ kiện cần có")
+    evaluate.add_argument("--sample", type=int, help="với --squad: chỉ hỏi N câu chọn ngẫu nhiên")
+    evaluate.add_argument("--seed", type=int, default=0, help="với --sample: hạt giống ngẫu nhiên (mặc định 0)")
     evaluate.add_argument("--out", default="reports/latest", help="thư mục báo cáo (mặc định reports/latest)")
     evaluate.add_argument("--llm", choices=["none", "openai", "ollama"], help="mô hình ngôn ngữ (mặc định none)")
     evaluate.add_argument("-k", type=int, default=None, help="số đoạn văn truy xuất cho mỗi câu trả lời")
@@ -204,17 +210,13 @@ def _cmd_eval(args, settings: Settings) -> int:
 
     from tqdm import tqdm
 
-    from eval import Evaluator, check_bounds, load_questions, write_reports
+    from eval import Evaluator, check_bounds, write_reports
 
-    from .runtime import build_assistant, open_or_build_index
+    from .runtime import build_assistant
     try:
         minimums, maximums = _parse_bounds(args.min), _parse_bounds(args.max)
     except ValueError as err:
         print(f"Lỗi: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    path = Path(args.questions)
-    if not path.is_file():
-        print(f"Lỗi: không tìm thấy tệp câu hỏi {path}.", file=sys.stderr)
         return EXIT_BAD_INPUT
     baseline = None
     if args.compare:
@@ -223,13 +225,14 @@ def _cmd_eval(args, settings: Settings) -> int:
         except (OSError, ValueError) as err:
             print(f"Lỗi: không đọc được báo cáo để so sánh {args.compare}: {err}", file=sys.stderr)
             return EXIT_BAD_INPUT
-    questions, problems = load_questions(path)
-    for problem in problems:
-        print(f"Cảnh báo: {path}: {problem.message} Bỏ qua dòng này.", file=sys.stderr)
-    if not questions:
-        print("Lỗi: tệp không có câu hỏi hợp lệ nào.", file=sys.stderr)
+    if args.sample is not None and (not args.squad or args.sample < 1):
+        print("Lỗi: --sample đi cùng --squad và phải từ 1 trở lên.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    assistant = build_assistant(settings, open_or_build_index(settings))
+    loaded = _squad_questions(args, settings) if args.squad else _jsonl_questions(args, settings)
+    if loaded is None:
+        return EXIT_BAD_INPUT
+    questions, index = loaded
+    assistant = build_assistant(settings, index)
     if args.k is not None:
         assistant.config = replace(assistant.config, k=args.k)
     bar = tqdm(total=len(questions), desc="Đánh giá", unit="câu", file=sys.stderr, disable=None)
@@ -246,6 +249,64 @@ def _cmd_eval(args, settings: Settings) -> int:
     for message in broken:
         print(f"Không đạt ngưỡng: {message}", file=sys.stderr)
     return EXIT_BELOW_BOUND if broken else EXIT_OK
+
+
+def _jsonl_questions(args, settings: Settings):
+    """(questions, index) of a JSONL question set over the configured index, or None."""
+    from pathlib import Path
+
+    from eval import load_questions
+
+    from .runtime import open_or_build_index
+    path = Path(args.questions)
+    if not path.is_file():
+        print(f"Lỗi: không tìm thấy tệp câu hỏi {path}.", file=sys.stderr)
+        return None
+    questions, problems = load_questions(path)
+    for problem in problems:
+        print(f"Cảnh báo: {path}: {problem.message} Bỏ qua dòng này.", file=sys.stderr)
+    if not questions:
+        print("Lỗi: tệp không có câu hỏi hợp lệ nào.", file=sys.stderr)
+        return None
+    return questions, open_or_build_index(settings)
+
+
+def _squad_questions(args, settings: Settings):
+    """(questions, index) of a SQuAD file, its articles in an index of their own, or None.
+
+    The index lives in --index-dir when given, else beside the default one, named by the
+    file's hash, so a second run (or another sample) embeds nothing again."""
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from eval.squad import SquadFormatError, load_squad
+
+    from .runtime import open_index
+    path = Path(args.squad)
+    if not path.is_file():
+        print(f"Lỗi: không tìm thấy tệp SQuAD {path}.", file=sys.stderr)
+        return None
+    try:
+        squad = load_squad(path, sample=args.sample, seed=args.seed)
+    except SquadFormatError as err:
+        print(f"Lỗi: {err}", file=sys.stderr)
+        return None
+    if args.index_dir is None:
+        settings = settings.with_overrides(index_dir=settings.index_dir.with_name(
+            f"{settings.index_dir.name}-squad-{squad.fingerprint}"))
+    index = open_index(settings)
+    print(f"SQuAD: {len(squad.documents)} bài, {len(squad.questions)}/{squad.total_questions} câu hỏi; "
+          f"chỉ mục {settings.index_dir}", file=sys.stderr)
+    bar = tqdm(total=0, desc="Nhúng đoạn văn", unit="đoạn", file=sys.stderr, disable=None)
+
+    def progress(done: int, total: int) -> None:
+        bar.total, bar.n = total, done
+        bar.refresh()
+
+    index.sync(squad.documents, squad.chunks, on_progress=progress)
+    bar.close()
+    return squad.questions, index
 
 
 def _cmd_web(args, settings: Settings) -> int:

@@ -11,10 +11,12 @@ from pathlib import Path
 import numpy as np
 
 from ingest import Chunk, Document
-from ingest.normalize import ascii_key, has_diacritics, search_tokens
+from ingest.metadata import provinces_named_in
+from ingest.normalize import ascii_key, looks_accentless, looks_english, search_tokens
 
 from . import store
 from .dense import DenseIndex
+from .diacritics import DiacriticRestorer
 from .fusion import RRF_K, reciprocal_rank_fusion
 from .records import RetrievalUnit, SearchHit, SyncReport, UnitScore
 from .sparse import SparseIndex
@@ -37,6 +39,7 @@ class IndexConfig:
     # accent-less queries of tests/index/test_hybrid.py (top-1 article, index format 3):
     # weight 1.0 → 9/12, 0.5 → 9, 0.25 → 9, 0.1 → 12, 0.0 → 10; accented queries 7/7 in all.
     accentless_dense_weight: float = 0.1
+    place_weight: float = 1.0   # RRF weight of the "about the place the query names" ranking
     embed_batch: int = 16       # texts per embedding call (progress granularity)
     query_cache: int = 256      # recent query vectors kept (0: none)
 
@@ -68,6 +71,7 @@ class _State:
     dense: DenseIndex | None = None
     sparse: SparseIndex | None = None
     rows_by_chunk: dict[str, list[int]] = field(default_factory=dict)
+    restorer: DiacriticRestorer | None = None
 
 
 class HybridIndex:
@@ -127,6 +131,7 @@ class HybridIndex:
         state = self._state
         if not state.units:
             return []
+        query = self.restore_diacritics(query)
         allowed = self._allowed_rows(state, filters)
         if allowed is not None and not len(allowed):
             return []
@@ -139,12 +144,32 @@ class HybridIndex:
             mask[allowed] = 0
             sparse = sparse + mask
         sparse_rows = [int(r) for r in np.argsort(-sparse)[:n] if sparse[r] > 0]
-        dense_weight = (self.config.dense_weight if has_diacritics(query)
+        dense_weight = (self.config.dense_weight if not looks_accentless(query)
                         else self.config.accentless_dense_weight)
-        fused = reciprocal_rank_fusion([list(map(int, dense_rows)), sparse_rows],
-                                       [dense_weight, self.config.sparse_weight], self.config.rrf_k)
+        rankings = [list(map(int, dense_rows)), sparse_rows]
+        weights = [dense_weight, self.config.sparse_weight]
+        named = provinces_named_in(query)
+        if named:
+            # A place the question names is metadata, not just one more word: units of
+            # documents about it form a third ranking (in dense-then-sparse order).
+            about = {d.doc_id for d in state.documents.values() if set(named) & set(d.provinces)}
+            rankings.append([r for r in dict.fromkeys(rankings[0] + rankings[1])
+                             if state.units[r].doc_id in about])
+            weights.append(self.config.place_weight)
+        fused = reciprocal_rank_fusion(rankings, weights, self.config.rrf_k)
         dense_by_row = dict(zip(map(int, dense_rows), map(float, dense_sims)))
         return self._best_per_chunk(state, fused, k, dense_by_row, sparse, query_vector)
+
+    def restore_diacritics(self, text: str) -> str:
+        """The text with missing or wrong Vietnamese tone marks restored from the indexed
+        documents' vocabulary ("kinh te so" → "kinh tế số"); English text is left alone."""
+        if looks_english(text):
+            return text
+        state = self._state
+        if state.restorer is None:
+            # Built on first use, from the snapshot it serves (a sync swaps the snapshot).
+            state.restorer = DiacriticRestorer(c.text for c in state.chunks.values())
+        return state.restorer.restore(text)
 
     def _best_per_chunk(self, state, fused, k, dense_by_row, sparse, query_vector) -> list[SearchHit]:
         # `state` is one snapshot: a concurrent sync() swaps self._state, never mutates it.

@@ -53,6 +53,29 @@ def has_diacritics(text: str) -> bool:
     return strip_accents(nfc(text)) != nfc(text)
 
 
+# Function words that mark a question typed in English rather than Vietnamese without
+# diacritics ("what", "how many" never occur in accent-less Vietnamese).
+_ENGLISH_WORDS = frozenset("""
+the what which who whom whose when where why how many much does did do is are was were of for by
+to in on with from into and or its their this that these those has have had will would can could
+percentage share target year years people number first
+""".split())
+
+
+def looks_english(text: str) -> bool:
+    """A question written in English: most of its words are English function words or
+    at least a quarter are, with no Vietnamese diacritics anywhere."""
+    if has_diacritics(text):
+        return False
+    words = re.findall(r"[a-z]+", text.lower())
+    return bool(words) and sum(w in _ENGLISH_WORDS for w in words) >= max(2, len(words) / 4)
+
+
+def looks_accentless(text: str) -> bool:
+    """Vietnamese typed without diacritics (not English, not digits only)."""
+    return not has_diacritics(text) and bool(re.search(r"[a-zA-Z]", text)) and not looks_english(text)
+
+
 def collapse_spaces(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 

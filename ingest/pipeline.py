@@ -11,6 +11,7 @@ from .chunking import ChunkingConfig, chunk_text
 from .clean_html import clean_html
 from .clean_text import clean_scrape
 from .metadata import derive_title, detect_provinces, headline
+from .normalize import nfc
 from .readers import ReadError, discover, read
 from .records import Chunk, Document, IngestResult, Problem
 
@@ -60,15 +61,24 @@ class Ingestor:
         cleaned = clean_html(raw.text) if raw.is_html else clean_scrape(raw.text)
         if not cleaned.text.strip():
             raise ReadError("Không còn nội dung bài viết sau khi làm sạch.")
-        title = cleaned.title or headline(cleaned.text)
+        document, chunks = self.describe_and_chunk(
+            raw.doc_id, source, cleaned.text, title=cleaned.title or headline(cleaned.text),
+            date=cleaned.date, author=cleaned.author)
+        return document, chunks, sorted(cleaned.dropped, key=lambda d: d.line_no)
+
+    def describe_and_chunk(self, doc_id: str, source: str, text: str, title: str | None = None,
+                           date: str | None = None, author: str | None = None
+                           ) -> tuple[Document, list[Chunk]]:
+        """Metadata, chunks and fingerprint of text that is already clean (paragraphs
+        separated by blank lines): the step every reader ends in."""
+        text = nfc(text)
         document = Document(
-            doc_id=raw.doc_id, source=source, title=derive_title(cleaned.text, title),
-            text=cleaned.text, date=cleaned.date, provinces=detect_provinces(cleaned.text),
-            author=cleaned.author)
+            doc_id=doc_id, source=source, title=derive_title(text, title),
+            text=text, date=date, provinces=detect_provinces(text), author=author)
         chunks = chunk_text(document.doc_id, document.text, self.config.chunking)
         document = Document(**{**asdict(document), "provinces": document.provinces,
                                "fingerprint": _fingerprint(document, chunks, self.config)})
-        return document, chunks, sorted(cleaned.dropped, key=lambda d: d.line_no)
+        return document, chunks
 
 
 def _fingerprint(document: Document, chunks: list[Chunk], config: IngestConfig) -> str:

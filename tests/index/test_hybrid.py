@@ -24,8 +24,12 @@ QUERIES = [
 
 @pytest.mark.parametrize("query, doc_id", QUERIES)
 def test_paraphrased_and_accentless_queries_find_the_right_article(corpus_index, query, doc_id):
-    hits = corpus_index.search(query, k=3)
+    hits = corpus_index.search(query, k=10)
     assert hits[0].chunk.doc_id == doc_id, [h.chunk.chunk_id for h in hits]
+    # Not by a near-tie that another CPU's rounding could flip: the best chunk of any
+    # other article scores clearly lower (fused scores differ by >= 1/(60+k)^2 per rank).
+    other = next((h.score for h in hits if h.chunk.doc_id != doc_id), 0.0)
+    assert hits[0].score >= other * 1.02, [(h.chunk.chunk_id, round(h.score, 5)) for h in hits]
 
 
 def test_clause_match_highlights_the_exact_target(corpus_index):
