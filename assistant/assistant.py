@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -10,9 +11,11 @@ from index import Filters, HybridIndex, SearchHit
 from ingest.normalize import ascii_key, numbers_in
 
 from . import guard
-from .compose import Statement, compose
+from .compose import Statement, compose, compose_list
 from .evidence import Candidate, candidates, fits_required_type
-from .question import Question, analyze, is_follow_up, resolve_follow_up
+from .ranker import LinearRanker, load_ranker
+from .lists import ListAnswer, find_list
+from .question import Question, QuestionType, analyze, is_follow_up, resolve_follow_up
 from .records import REFUSAL_MESSAGE, Answer
 from .terms import TermWeights
 
@@ -24,17 +27,10 @@ NO_EVIDENCE_NOTICE = "Các đoạn văn tìm được không chứa thông tin t
 class AssistantConfig:
     k: int = 6
     """Chunks retrieved per question; their sentences and clauses are the candidates."""
-    min_overlap: float = 0.4
-    """IDF-weighted share of the question's terms the best candidate must contain..."""
-    weak_overlap: float = 0.25
-    min_dense: float = 0.87
-    """...or at least `weak_overlap` with a cosine similarity of `min_dense`. Chosen on
-    eval/questions/public.jsonl, where answerable questions' best candidates overlap
-    0.30-1.0 (all but one >= 0.46) and unanswerable ones 0-0.33, while similarity alone
-    does not separate them (0.79-0.95 against 0.79-0.87)."""
-    province_margin: float = 0.6
-    """A second province is answered too when its best candidate scores within this of the best."""
-    date_margin: float = 0.4
+    province_margin: float = 2.0
+    """With no province named, a second province is answered too when its best candidate
+    scores within this many log-odds of the best (naming two, or comparing, answers both)."""
+    date_margin: float = 3.0
     """An older/newer document's differing figure is shown when it scores within this..."""
     date_similarity: float = 0.35
     """...and shares this much of its wording (Jaccard of words): the same fact, restated."""
@@ -50,10 +46,12 @@ class Assistant:
     numeric guard, falling back to the extractive answer on any failure.
     """
 
-    def __init__(self, index: HybridIndex, config: AssistantConfig = AssistantConfig(), llm=None):
+    def __init__(self, index: HybridIndex, config: AssistantConfig = AssistantConfig(), llm=None,
+                 ranker: LinearRanker | None = None):
         self.index = index
         self.config = config
         self.llm = llm
+        self.ranker = ranker or load_ranker()
         self.refresh()
 
     def refresh(self) -> None:
@@ -77,7 +75,7 @@ class Assistant:
         the final Answer's text once it arrives.
         """
         started = time.perf_counter()
-        parsed = self._understand(question, history)
+        parsed = self.understand(question, history)
         if not parsed.text:
             raise ValueError("Câu hỏi trống: hãy nhập câu hỏi.")
         streamed = False
@@ -105,14 +103,16 @@ class Assistant:
     def retrieve(self, question: str, history: Sequence[str | Answer] | None = None,
                  province: str | None = None, k: int | None = None) -> list[SearchHit]:
         """The chunks `ask` would draw on (resolved follow-up, province filter), top k."""
-        return self._retrieve(self._understand(question, history), province, k)
+        return self._retrieve(self.understand(question, history), province, k)
 
     # ---- steps -----------------------------------------------------------------------
-    def _understand(self, question: str, history) -> Question:
-        parsed = analyze(question)
+    def understand(self, question: str, history: Sequence[str | Answer] | None = None) -> Question:
+        """The question as the answer will treat it: tone marks restored from the indexed
+        vocabulary, analysed, and merged with the previous turn when it is a follow-up."""
+        parsed = analyze(self.index.restore_diacritics(question))
         previous = _previous_question(history)
         if previous and not parsed.redirect and is_follow_up(parsed):
-            return resolve_follow_up(parsed, analyze(previous))
+            return resolve_follow_up(parsed, analyze(self.index.restore_diacritics(previous)))
         return parsed
 
     def _retrieve(self, question: Question, province: str | None, k: int | None = None) -> list[SearchHit]:
@@ -122,23 +122,46 @@ class Assistant:
         return self.index.search(question.text, k=k or self.config.k, filters=Filters(province=chosen))
 
     def _extractive(self, asked: str, question: Question, hits: list[SearchHit]) -> Answer:
-        scored = candidates(question, hits, self.term_weights)
+        scored = candidates(question, hits, self.term_weights, self.ranker)
         viable = [c for c in scored if fits_required_type(question, c)]
-        if not viable or not self._relevant(viable[0]):
+        if not viable or _year_absent(question, hits) or not (
+                self._relevant(question, viable[0]) or self.ranker.supported(viable[0].features)):
             return self._refusal(asked, question, hits, NO_EVIDENCE_NOTICE)
-        statements = self._select(question, viable)
-        text, citations = compose(statements)
+        if question.qtype == QuestionType.LIST and not question.yes_no:
+            listed = self._list(question, viable)
+            if isinstance(listed, ListAnswer):
+                text, citations = compose_list(listed.lead, list(listed.items))
+                return self._answer(asked, question, hits, text, citations)
+            if listed is not None:  # a sentence that is a whole list by itself
+                text, citations = compose([Statement(listed)])
+                return self._answer(asked, question, hits, text, citations)
+        text, citations = compose(self._select(question, viable), compare=question.comparison)
+        return self._answer(asked, question, hits, text, citations)
+
+    def _answer(self, asked: str, question: Question, hits: list[SearchHit], text: str, citations) -> Answer:
         return Answer(question=asked, answer=text, refused=False,
                       grounded=guard.holds(text, citations), backend="extractive",
                       citations=citations, retrieved=hits, resolved_question=question.text)
 
-    def _relevant(self, best: Candidate) -> bool:
-        config = self.config
-        return best.overlap >= config.min_overlap or (
-            best.overlap >= config.weak_overlap and best.dense >= config.min_dense)
+    def _relevant(self, question: Question, candidate: Candidate) -> bool:
+        """Worth quoting: its gate value clears the threshold fitted with the ranker's
+        weights (eval/train_ranker.py: 3% of answerable XQuAD questions fall below it)."""
+        return candidate.gate >= self.ranker.threshold(question.crosslingual)
 
     def _select(self, question: Question, viable: list[Candidate]) -> list[Statement]:
         best = viable[0]
+        relevant = [c for c in viable if self._relevant(question, c)]
+        if question.yes_no:
+            return [self._verdict(question, best)]
+        if question.current and question.qtype == QuestionType.PERSON:
+            # "Who is ... now": the newest dated document that names someone decides.
+            named = [c for c in relevant if c.type_fit >= 1.0] or [best]
+            newest = max(named, key=lambda c: (c.hit.document.date or "", c.score))
+            return [Statement(newest, show_date=True)]
+        if len(question.years) > 1:
+            per_year = self._per_year(question, relevant)
+            if len(per_year) > 1:
+                return per_year
         if not question.provinces or len(question.provinces) > 1:
             per_province = self._per_province(question, viable)
             if len(per_province) > 1:
@@ -147,17 +170,69 @@ class Assistant:
         if other is not None:
             newest_first = sorted([best, other], key=lambda c: c.hit.document.date or "", reverse=True)
             return [Statement(c, show_date=True) for c in newest_first]
-        return [Statement(best)]
+        return self._quotes(question, relevant or [best])
+
+    def _quotes(self, question: Question, relevant: list[Candidate]) -> list[Statement]:
+        """The best quote, shorter ones preferred at equal evidence, and a second one when
+        it scores nearly as well (the policy fitted with the ranker's weights)."""
+        ranker = self.ranker
+        if question.qtype == QuestionType.LIST:  # a list is read whole, not in parts
+            relevant = [c for c in relevant if c.kind != "window"] or relevant
+        first = max(relevant, key=lambda c: c.score - ranker.first_quote_length_penalty * _log_words(c))
+        others = [c for c in relevant if c is not first and not _overlapping(c, first)]
+        second = max(others, key=lambda c: c.score - ranker.second_quote_length_penalty * _log_words(c),
+                     default=None)
+        if second is None or first.score - second.score >= ranker.second_quote_margin:
+            return [Statement(first)]
+        return [Statement(first), Statement(second)]
+
+    def _verdict(self, question: Question, best: Candidate) -> Statement:
+        """A claim with figures is "Đúng" when the evidence holds all of them, "Không đúng"
+        when it holds other figures of the same kind; the quote shows what it says."""
+        found = set(numbers_in(f"{best.frame} {best.text}"))
+        claimed = set(question.claimed)
+        if not claimed:
+            return Statement(best)
+        return Statement(best, verdict="Đúng" if claimed <= found else "Không đúng")
+
+    def _per_year(self, question: Question, relevant: list[Candidate]) -> list[Statement]:
+        """One quote per year asked ("so sánh năm 2026 và năm 2030"), each naming only its year."""
+        chosen: dict[str, Candidate] = {}
+        for year in question.years:
+            others = [y for y in question.years if y != year]
+            for candidate in relevant:
+                context = f"{candidate.frame} {candidate.text}"
+                if year in context and not any(o in context for o in others) and candidate not in chosen.values():
+                    chosen[year] = candidate
+                    break
+        return [Statement(c, label=f"Năm {y}") for y, c in sorted(chosen.items())]
+
+    def _list(self, question: Question, viable: list[Candidate]) -> ListAnswer | Candidate | None:
+        """The enumeration the best whole-sentence evidence belongs to or announces, or a
+        sentence that lists the items itself ("với các nội dung trọng tâm như A, B, C")."""
+        for candidate in [c for c in viable if c.kind != "window"][:3]:
+            if not self._relevant(question, candidate):
+                break
+            if candidate.type_fit >= 1.0 and candidate.kind != "clause":
+                return candidate
+            found = find_list(candidate, self.index.chunks_of(candidate.doc_id))
+            if found is not None:
+                return found
+        return None
 
     def _per_province(self, question: Question, viable: list[Candidate]) -> list[Statement]:
         best_by_province: dict[str, Candidate] = {}
-        for candidate in viable:
+        penalty = self.ranker.first_quote_length_penalty  # shorter quotes at equal evidence, as _quotes
+        for candidate in sorted(viable, key=lambda c: -(c.score - penalty * _log_words(c))):
             provinces = candidate.hit.document.provinces
-            if len(provinces) != 1 or candidate.score < viable[0].score - self.config.province_margin:
+            if len(provinces) != 1:
+                continue
+            if not (question.provinces or question.comparison or question.each_place) \
+                    and candidate.score < viable[0].score - self.config.province_margin:
                 continue
             if question.provinces and provinces[0] not in question.provinces:
                 continue
-            if self._relevant(candidate):
+            if self._relevant(question, candidate):
                 best_by_province.setdefault(provinces[0], candidate)
         return [Statement(c, label=p) for p, c in best_by_province.items()]
 
@@ -172,8 +247,7 @@ class Assistant:
             if other.doc_id != document.doc_id and other.date and document.date \
                     and other.date != document.date and other.provinces == document.provinces \
                     and best_numbers and set(numbers_in(candidate.text)) not in (set(), best_numbers) \
-                    and _word_jaccard(best.text, candidate.text) >= self.config.date_similarity \
-                    and self._relevant(candidate):
+                    and _word_jaccard(best.text, candidate.text) >= self.config.date_similarity:
                 return candidate
         return None
 
@@ -181,6 +255,23 @@ class Assistant:
         return Answer(question=asked, answer=REFUSAL_MESSAGE, refused=True, grounded=True,
                       backend="extractive", retrieved=hits, resolved_question=question.text,
                       notice=notice, related=hits[:self.config.related])
+
+
+def _log_words(candidate: Candidate) -> float:
+    return math.log1p(len(candidate.text.split()))
+
+
+def _overlapping(a: Candidate, b: Candidate) -> bool:
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
+
+
+def _year_absent(question: Question, hits: list[SearchHit]) -> bool:
+    """The question names a year that nothing retrieved mentions (its text, lead, title or
+    date): "mục tiêu năm 2035" when the documents set targets for 2030 and 2045."""
+    if not question.years:
+        return False
+    seen = " ".join(f"{h.document.title} {h.document.date or ''} {h.chunk.context} {h.chunk.text}" for h in hits)
+    return not any(year in seen for year in question.years)
 
 
 def _pieces(text: str, words_per_piece: int = 4) -> Iterator[str]:

@@ -1,39 +1,46 @@
 """Choosing the sentence or clause that answers a question, from retrieved chunks.
 
-Every sentence and list clause of the retrieved chunks is a candidate. Its score adds:
-semantic similarity to the question (precomputed unit vectors, so no embedding at
-question time), overlap with the question's key terms, fit to the question type (a
-"bao nhiêu phần trăm" question needs a "%"), and agreement with the province and year
-the question names. The weights were set by hand on eval/questions/public.jsonl and
-checked against its metrics (see eval/README.md for the command).
+Every sentence and list clause of the retrieved chunks is a candidate, described by a
+few named features: semantic similarity to the question (precomputed unit vectors, so no
+embedding at question time), overlap with the question's key terms (in the quote alone,
+and counting its heading and chunk), BM25, fit to the question type (a "bao nhiêu phần
+trăm" question needs a "%"), agreement with the year and province asked, the chunk's
+rank and the quote's length. A linear ranker (assistant/ranker.py) turns them into one
+score; its weights are learned on XQuAD articles by `python -m eval.train_ranker`, never
+on this project's own question sets.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from index import SearchHit
-from ingest.normalize import ascii_key
+from index import SearchHit, UnitScore
+from ingest.normalize import match_key
 
 from ingest.metadata import PROVINCES
 
 from .question import Question, QuestionType
+from .ranker import LinearRanker, peak
 from .terms import TermWeights, contains_term, token_string
 
-W_OVERLAP, W_DENSE, W_TYPE, W_YEAR, W_SPARSE, W_RANK = 1.0, 4.0, 0.6, 0.5, 0.3, 0.05
+LONG_SENTENCE_WORDS = 30       # a longer sentence also offers windows of its parts
+MIN_WINDOW_WORDS, MAX_WINDOW_WORDS = 8, 22
+MIN_PART_WORDS = 5
+_PART_BREAK = re.compile(r"[,;:]\s+|\s+[–-]\s+")
 FRAME_TERM_CREDIT = 0.75       # a term found only in the heading: title, section lead, list lead
 CHUNK_TERM_CREDIT = 0.5        # a term found only elsewhere in the chunk
-LONG_QUOTE_WORDS = 45          # a longer sentence loses to its own clauses
-LONG_QUOTE_PENALTY = 0.01      # per word beyond LONG_QUOTE_WORDS
 REQUIRED_TYPES = {QuestionType.PERCENT, QuestionType.QUANTITY, QuestionType.DATE, QuestionType.PERSON}
+NAME_TYPES = {QuestionType.PERSON, QuestionType.PLACE, QuestionType.ENTITY}
+FIGURE_TYPES = {QuestionType.PERCENT, QuestionType.QUANTITY, QuestionType.DATE}
 
 _PERCENT = re.compile(r"\d\s*%")
 # Figures, not identifiers: "57" in "57-NQ/TW" names a resolution.
 _NUMBER = re.compile(r"(?<![\w])\d+(?:[.,/]\d+)*(?![\w]|-[A-ZĐ])")
 _NUMBER_WORD = re.compile(r"\b(hai|ba|bốn|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ|gấp đôi)\b",
                           re.IGNORECASE)
-_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày \d|\btháng \d|\bnăm (19|20)\d{2}\b",
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày \d|\btháng \d|\bnăm \d{3,4}\b|\b1\d{3}\b|\b20\d{2}\b",
                    re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 # Capitalised phrases that are places, bodies, titles or documents, not a person's name.
@@ -41,13 +48,16 @@ _NOT_NAME_PHRASES = sorted(set(PROVINCES) | {
     "Việt Nam", "UBND", "HĐND", "Ban Thường vụ", "Ban Chấp hành", "Tỉnh ủy", "Tỉnh uỷ", "Bộ Chính trị",
     "Chủ tịch", "Phó Chủ tịch", "Bí thư", "Tổng Bí thư", "Thủ tướng", "Chính phủ", "Trung ương",
     "Nghị quyết", "Chỉ thị", "Kế hoạch", "Chương trình", "Đề án", "Hội nghị", "Hội thảo", "Quốc hội",
-    "Giám đốc", "Trung tá", "Đại học", "Trường", "Trung tâm", "Sở", "Bộ", "Cổng", "Sàn", "Viettel",
-    "Phong trào", "Bình dân học vụ số", "Sa Pa", "Bắc Hà", "Tân Phong", "Đoàn Kết", "Phong Thổ",
-    "Tả Lèng", "Ma Lù Thàng", "Cửa khẩu", "Đảng", "Nhà nước", "Tại", "Năm", "Ngày", "Đồng chí"},
+    "Giám đốc", "Trung tá", "Đại học", "Trường", "Trung tâm", "Sở", "Bộ", "Cổng", "Sàn",
+    "Phong trào", "Cửa khẩu", "Đảng", "Nhà nước", "Tại", "Năm", "Ngày", "Đồng chí", "Theo", "Trong"},
     key=len, reverse=True)
 _ANAPHOR = re.compile(r"^(Đây là|Đó là|Điều này|Trong đó|Theo đó|Qua đó|Nhờ đó)\b")
+# A sentence opening on a pronoun or "this/that": its subject is in the sentence before.
+_ANAPHORIC_OPENING = re.compile(r"^(Anh ấy|Cô ấy|Ông ấy|Bà ấy|Ông|Bà|Họ|Nó|Điều này|Điều đó|Việc này|Đây|Đó|"
+                                r"Những người này|He|She|It|They|This)\b")
 _LIST_CUE = re.compile(r":|\bnhư\b|\bgồm\b|\bbao gồm\b|\blà\b")
-_PERSON_TITLE = re.compile(r"Chủ tịch|Bí thư|Giám đốc|Trưởng|Phó|ông |bà ", re.IGNORECASE)
+# Case matters: "Trưởng phòng" is a title, "tăng trưởng" is growth.
+_PERSON_TITLE = re.compile(r"Chủ tịch|Bí thư|Giám đốc|Trưởng \w+|Phó \w+|\b[ôÔ]ng\s|\b[bB]à\s")
 
 
 @dataclass(frozen=True)
@@ -55,20 +65,23 @@ class Candidate:
     hit: SearchHit
     start: int                 # quote span in the document text
     end: int
-    kind: str                  # "sentence" or "clause"
+    kind: str                  # "sentence", "clause", "window" (part of a long sentence); lists.py adds "lead", "item"
     text: str
     frame: str                 # what frames the quote: its sentence's opening, the section lead
-    score: float
+    score: float               # the ranker's log-odds that the quote answers the question
+    gate: float                # is it worth answering from at all (LinearRanker.gate_value)
     type_fit: float
     overlap: float
     dense: float
+    features: tuple[float, ...] = ()   # in ranker.FEATURES order
 
     @property
     def doc_id(self) -> str:
         return self.hit.chunk.doc_id
 
 
-def candidates(question: Question, hits: list[SearchHit], weights: TermWeights) -> list[Candidate]:
+def candidates(question: Question, hits: list[SearchHit], weights: TermWeights,
+               ranker: LinearRanker) -> list[Candidate]:
     """All scored candidates, best first."""
     raw = []
     for hit in hits:
@@ -76,16 +89,104 @@ def candidates(question: Question, hits: list[SearchHit], weights: TermWeights) 
             if unit.kind == "chunk" and len(hit.chunk.sentences) > 1:
                 continue  # its sentences are candidates of their own
             raw.append((hit, unit))
+            if unit.kind != "clause":
+                raw.extend((hit, window) for window in _windows(hit.document.text, unit))
     if not raw:
         return []
     best_dense = max(u.dense for _, u in raw)
     best_sparse = max(u.sparse for _, u in raw) or 1.0
-    scored = [_score(question, hit, unit, best_dense, best_sparse, weights) for hit, unit in raw]
-    return sorted(scored, key=lambda c: -c.score)
+    # Overlap of every whole sentence, for its neighbours: a sentence restating the
+    # question is often followed (or preceded) by the one holding the answer.
+    sentence_overlap = {(hit.chunk.chunk_id, unit.start): _overlap(
+        question, [(1.0, token_string(unit.tokens[unit.heading_tokens:], question.accentless))], weights)
+        for hit, unit in raw if unit.kind in ("sentence", "chunk")}
+    dense_rank = _ranks([u.dense for _, u in raw])
+    sparse_rank = _ranks([u.sparse for _, u in raw])
+    syllables = _content_syllables(question)
+    scored = [_score(question, hit, unit, best_dense, best_sparse, weights, ranker, sentence_overlap,
+                     (dense_rank[i], sparse_rank[i]), syllables)
+              for i, (hit, unit) in enumerate(raw)]
+    scored.sort(key=lambda c: -c.score)
+    ranked = [c.score for c in scored]
+    return [replace(c, gate=ranker.gate_value(c.features, c.score, peak([c.score] + ranked[:i] + ranked[i + 1:]),
+                                              question.crosslingual))
+            for i, c in enumerate(scored)]
+
+
+def _ranks(values: list[float]) -> list[float]:
+    """1 / rank of each value among all (1.0 for the best; ties share the better rank)."""
+    order = sorted(set(values), reverse=True)
+    position = {v: i + 1 for i, v in enumerate(order)}
+    return [1.0 / position[v] for v in values]
+
+
+def _content_syllables(question: Question) -> tuple[str, ...]:
+    """The key terms' syllables, in order (accent-less for accent-less questions)."""
+    return tuple(w for term in question.key_terms for w in term.split())
+
+
+def _syllable_overlap(syllables: tuple[str, ...], quote_syllables: set[str],
+                      quote_pairs: set[tuple[str, str]]) -> tuple[float, float]:
+    """Share of the question's content syllables, and of its adjacent syllable pairs, in
+    the quote: robust where the question and the passage are segmented differently."""
+    if not syllables:
+        return 0.0, 0.0
+    single = sum(w in quote_syllables for w in syllables) / len(syllables)
+    pairs = list(zip(syllables, syllables[1:]))
+    return single, (sum(p in quote_pairs for p in pairs) / len(pairs)) if pairs else single
+
+
+def _windows(doc_text: str, unit: UnitScore) -> list[UnitScore]:
+    """Runs of a long sentence's comma-separated parts, as candidates of their own: an
+    answer in the sentence's second half then costs the reader half the words. A window
+    shares its sentence's similarity scores and takes the sentence's tokens that fall
+    inside it (aligned on the tone-normalised text, so no segmentation at question time)."""
+    text = doc_text[unit.start:unit.end]
+    if len(text.split()) <= LONG_SENTENCE_WORDS:
+        return []
+    cuts = [0] + [m.end() for m in _PART_BREAK.finditer(text)] + [len(text)]
+    parts: list[tuple[int, int]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        # A short part is a list item ("khoa học, công nghệ, ..."): it stays with the next.
+        if parts and len(text[parts[-1][0]:parts[-1][1]].split()) < MIN_PART_WORDS:
+            parts[-1] = (parts[-1][0], b)
+        elif text[a:b].strip():
+            parts.append((a, b))
+    if len(parts) < 2:
+        return []
+    offsets = _token_offsets(text, unit.tokens[unit.heading_tokens:])
+    heading = unit.tokens[:unit.heading_tokens]
+    windows = []
+    for i in range(len(parts)):
+        for j in range(i, len(parts)):
+            a, b = parts[i][0], parts[j][1]
+            words = len(text[a:b].split())
+            if words > MAX_WINDOW_WORDS or (i, j) == (0, len(parts) - 1):
+                break
+            if words >= MIN_WINDOW_WORDS:
+                body = tuple(t for t, at in offsets if a <= at < b)
+                a2, b2 = a + len(text[a:b]) - len(text[a:b].lstrip()), len(text[:b].rstrip(" ,;:–-"))
+                windows.append(UnitScore("window", unit.start + a2, unit.start + b2, unit.dense, unit.sparse,
+                                         heading + body, unit.heading_tokens))
+    return windows
+
+
+def _token_offsets(text: str, tokens) -> list[tuple[str, int]]:
+    """(token, offset in text) for a unit's body tokens; accent-less syllables ("a:so")
+    take the offset of the word they were derived from."""
+    key, cursor, at, out = match_key(text), 0, 0, []
+    for token in tokens:
+        if not token.startswith("a:"):
+            found = key.find(token.replace("_", " "), cursor)
+            if found >= 0:
+                at, cursor = found, found + len(token)
+        out.append((token, at))
+    return out
 
 
 def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_sparse: float,
-           weights: TermWeights) -> Candidate:
+           weights: TermWeights, ranker: LinearRanker, sentence_overlap: dict,
+           ranks: tuple[float, float], syllables: tuple[str, ...]) -> Candidate:
     doc_text = hit.document.text
     text = doc_text[unit.start:unit.end]
     frame = _frame(hit, unit.start, unit.end)
@@ -97,20 +198,41 @@ def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_spa
                        key=lambda u: u.end, default=None)
         if previous is not None:
             frame_tokens += previous.tokens[previous.heading_tokens:]
+    body = token_string(unit.tokens[unit.heading_tokens:], accentless)
     overlap = _overlap(question, [
-        (1.0, token_string(unit.tokens[unit.heading_tokens:], accentless)),
+        (1.0, body),
         (FRAME_TERM_CREDIT, token_string(frame_tokens, accentless)),
         (CHUNK_TERM_CREDIT, token_string(chunk_unit.tokens, accentless))], weights)
+    rarest = _rarest_found(question, weights, [(1.0, body), (FRAME_TERM_CREDIT, token_string(frame_tokens, accentless)),
+                                               (CHUNK_TERM_CREDIT, token_string(chunk_unit.tokens, accentless))])
+    overlap_body = sentence_overlap.get((hit.chunk.chunk_id, unit.start)) if unit.kind != "window" else None
+    if overlap_body is None:
+        overlap_body = _overlap(question, [(1.0, body)], weights)
+    sentences = hit.chunk.sentences
+    at = next((i for i, (a, b) in enumerate(sentences) if a <= unit.start < b), None)
+    neighbour = [sentence_overlap.get((hit.chunk.chunk_id, sentences[i][0]), 0.0)
+                 for i in (at - 1 if at is not None else -1, at + 1 if at is not None else len(sentences))
+                 if 0 <= i < len(sentences)]
+    # How much of the quote only restates the question: an answer adds something new.
+    quote_words = [w for w in body.split("|") if w]
+    restated = sum(contains_term(question.term_string, w) for w in quote_words) / max(1, len(quote_words))
+    quote_syllables = [w for word in quote_words for w in word.split()]
+    single, pairs = _syllable_overlap(syllables, set(quote_syllables), set(zip(quote_syllables, quote_syllables[1:])))
     type_fit = _type_fit(question, text)
     year = _year_agreement(question.years, f"{frame} {text}")
-    province = _province_agreement(question, hit)
-    words = len(text.split())
-    score = (W_OVERLAP * overlap + W_DENSE * (unit.dense - best_dense) + W_TYPE * type_fit
-             + W_YEAR * year + W_SPARSE * unit.sparse / best_sparse - W_RANK * (hit.rank - 1)
-             + province - LONG_QUOTE_PENALTY * max(0, words - LONG_QUOTE_WORDS))
-    kind = "clause" if unit.kind == "clause" else "sentence"
+    required = question.qtype in REQUIRED_TYPES
+    features = (unit.dense, unit.dense - best_dense, overlap, overlap_body, unit.sparse / best_sparse,
+                type_fit, type_fit if question.qtype in NAME_TYPES else 0.0,
+                type_fit if question.qtype in FIGURE_TYPES else 0.0, float(required and type_fit == 0),
+                float(year > 0), float(year < 0), float(_wrong_province(question, hit)),
+                1.0 / hit.rank, math.log1p(len(text.split())), float(unit.kind == "clause"), restated,
+                float(unit.kind == "window"), max(neighbour, default=0.0), single, pairs, ranks[0], ranks[1],
+                chunk_unit.dense, float(bool(_ANAPHORIC_OPENING.match(text))), rarest)
+    kind = unit.kind if unit.kind in ("clause", "window") else "sentence"
+    score = ranker.score(features, question.crosslingual)
     return Candidate(hit=hit, start=unit.start, end=unit.end, kind=kind, text=text, frame=frame,
-                     score=score, type_fit=type_fit, overlap=overlap, dense=unit.dense)
+                     score=score, gate=score, type_fit=type_fit, overlap=overlap, dense=unit.dense,
+                     features=features)
 
 
 def _frame(hit: SearchHit, start: int, end: int) -> str:
@@ -135,18 +257,49 @@ def _overlap(question: Question, places: list[tuple[float, str]], weights: TermW
     return found / total
 
 
+def _rarest_found(question: Question, weights: TermWeights, places: list[tuple[float, str]]) -> float:
+    """Where the question's most specific term (highest IDF) is found: the credit of the
+    first place holding it, 0 when nowhere. A near-miss ("bao nhiêu doanh nghiệp công nghệ
+    số" over passages about "doanh nghiệp") typically lacks exactly that term."""
+    if not question.key_terms:
+        return 1.0
+    rarest = max(question.key_terms, key=lambda t: weights.weight(t, question.accentless))
+    return next((credit for credit, text in places if contains_term(text, rarest)), 0.0)
+
+
 def _type_fit(question: Question, text: str) -> float:
+    """How well the quote holds what the question asks for; what the question itself
+    names ("Nghị quyết 57", "năm 2030", "Lai Châu") is not an answer."""
     qtype = question.qtype
     if qtype == QuestionType.PERCENT:
         return 1.0 if _PERCENT.search(text) else 0.0
+    # A claim to check ("... năm 2005 phải không?") must find its own figures.
+    asked = frozenset() if question.yes_no else _asked_names(question.text)
     if qtype == QuestionType.QUANTITY:
-        asked_with = set(_NUMBER.findall(question.text))  # "Nghị quyết 57" is not the answer
-        numbers = [n for n in _NUMBER.findall(text) if not _YEAR.fullmatch(n) and n not in asked_with]
-        return 1.0 if numbers or _NUMBER_WORD.search(text) else 0.0
+        asked_with = set() if question.yes_no else set(_NUMBER.findall(question.text))
+        numbers = [m for m in _NUMBER.finditer(text) if not _YEAR.fullmatch(m.group()) and m.group() not in asked_with]
+        if not numbers and not _NUMBER_WORD.search(text):
+            return 0.0
+        counted = _counted_noun(question.text)
+        if not counted:
+            return 1.0
+        # "bao nhiêu doanh nghiệp": a count reads "7.300 doanh nghiệp" or "bảy nhóm", not
+        # "40% doanh nghiệp"; figures of other things fit less (translations and ranks often
+        # put the noun elsewhere: XQuAD's "16.000 loài" for "bao nhiêu loài cây").
+        key = match_key(text)
+        counts = [m.end() for m in numbers if text[m.end():m.end() + 1] != "%"]
+        counts += [m.end() for m in _NUMBER_WORD.finditer(key)]
+        return 1.0 if any(counted in key[end:end + len(counted) + 25] for end in counts) else 0.5
     if qtype == QuestionType.DATE:
-        return 1.0 if _DATE.search(text) else 0.0
+        return 1.0 if _DATE.search(text if question.yes_no else _without(text, question.years)) else 0.0
     if qtype == QuestionType.PERSON:
-        return 1.0 if _has_person_name(text) else 0.5 if _PERSON_TITLE.search(text) else 0.0
+        unasked = _without(text, asked)
+        return 1.0 if _has_person_name(unasked) else 0.5 if _PERSON_TITLE.search(text) else 0.0
+    if qtype in (QuestionType.PLACE, QuestionType.ENTITY):
+        # A proper name (capitalised past the first word) or a figure the question lacks.
+        words = re.findall(r"\w+", text)[1:]
+        new = any(w[:1].isupper() and w not in asked for w in words)
+        return 1.0 if new else 0.5 if qtype == QuestionType.ENTITY and _NUMBER.search(text) else 0.0
     if qtype == QuestionType.LIST:
         # An enumeration: a list cue followed by separated items, as in
         # "các nội dung trọng tâm như A, B, C" or "2 phường: Tân Phong, Đoàn Kết".
@@ -155,6 +308,38 @@ def _type_fit(question: Question, text: str) -> float:
             return 1.0
         return 0.5 if len(re.findall(r"[,;]", text)) >= 3 else 0.2
     return 0.5
+
+
+_COUNTED = re.compile(r"(?:bao nhiêu|mấy)\s+(\w+(?:\s\w+){0,2})", re.IGNORECASE)  # what is counted
+_NOT_COUNTED = {"phần", "lần", "năm", "ngày", "tháng", "người", "tuổi", "giờ", "phút", "mét", "km", "thời"}
+_CLASSIFIERS = {"loại", "chiếc", "cái", "con", "dòng", "bộ", "tấm", "bản", "quyển", "cuốn", "căn", "ngôi"}
+_FUNCTION_WORDS = {"của", "có", "được", "đã", "ở", "tại", "trong", "cho", "và", "là", "thì", "đến", "vào", "từ"}
+
+
+def _counted_noun(question: str) -> str:
+    """What "bao nhiêu X" counts ("doanh nghiệp", "sản phẩm"), or "" when X is a unit
+    too general to tell one count from another ("lần", "người", "năm")."""
+    found = _COUNTED.search(question)
+    if not found:
+        return ""
+    words = []
+    for word in match_key(found.group(1)).split():
+        if word in _FUNCTION_WORDS:
+            break
+        if words or word not in _CLASSIFIERS:  # "bao nhiêu chiếc điện thoại" counts "điện thoại"
+            words.append(word)
+    return "" if not words or words[0] in _NOT_COUNTED else " ".join(words[:2])
+
+
+def _asked_names(question: str) -> frozenset[str]:
+    """Capitalised words of the question past its first word."""
+    return frozenset(w for w in re.findall(r"\w+", question)[1:] if w[:1].isupper())
+
+
+def _without(text: str, words) -> str:
+    for word in words:
+        text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " | ", text)
+    return text
 
 
 def _has_person_name(text: str) -> bool:
@@ -182,12 +367,10 @@ def _year_agreement(years: tuple[str, ...], text: str) -> float:
     return -1.0 if present else 0.0
 
 
-def _province_agreement(question: Question, hit: SearchHit) -> float:
-    """0 when the question names no province; a large penalty when the document is
-    about another province than the one asked (a wrong province is a wrong answer)."""
-    if not question.provinces:
-        return 0.0
-    return 0.0 if set(question.provinces) & set(hit.document.provinces) else -5.0
+def _wrong_province(question: Question, hit: SearchHit) -> bool:
+    """The document is about another province than the one asked (a wrong province is a
+    wrong answer)."""
+    return bool(question.provinces) and not set(question.provinces) & set(hit.document.provinces)
 
 
 def fits_required_type(question: Question, candidate: Candidate) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ingest.metadata import provinces_named_in
-from ingest.normalize import ascii_key, has_diacritics, nfc
+from ingest.normalize import ascii_key, looks_accentless, looks_english, nfc, numbers_in
 
 from .terms import key_terms as extract_key_terms
 
@@ -21,19 +21,27 @@ class QuestionType(str, Enum):
     QUANTITY = "quantity"      # bao nhiêu, mấy, số lượng
     DATE = "date"              # khi nào, ngày nào, năm nào
     PERSON = "person"          # ai, người nào, cơ quan nào
-    LIST = "list"              # những gì, gồm những, các ... nào, ở đâu
+    LIST = "list"              # những gì, gồm những, các ... nào
+    PLACE = "place"            # ở đâu, nơi nào, tại đâu
+    ENTITY = "entity"          # "thiết bị nào", "nhà nghiên cứu nào": a named thing
     DESCRIBE = "describe"      # là gì, như thế nào, mục tiêu ...
 
 
 # Order matters: the first matching cue decides ("tỷ lệ bao nhiêu" is a percent question).
+# English cues too: the embedder is multilingual, so English questions are answered.
 _TYPE_CUES: list[tuple[QuestionType, str]] = [
-    (QuestionType.PERCENT, r"phan tram|ty le|ti le|ty trong|ti trong|%|chiem bao nhieu|bao nhieu grdp"),
-    (QuestionType.DATE, r"khi nao|ngay nao|nam nao|thang nao|bao gio|luc nao|thoi diem nao|ngay bao nhieu|vao ngay"),
-    (QuestionType.QUANTITY, r"bao nhieu|may |so luong|so nguoi|so hoc vien|tong so"),
-    (QuestionType.PERSON, r"(^|\s)ai(\s|\?|$)|nguoi nao|co quan nao|don vi nao|chu tri|la ai"),
+    (QuestionType.PERCENT, r"phan tram|ty le|ti le|ty trong|ti trong|%|chiem bao nhieu|bao nhieu grdp|"
+                           r"percent|what share|what proportion"),
+    (QuestionType.DATE, r"khi nao|ngay nao|nam nao|thang nao|bao gio|luc nao|thoi diem nao|ngay bao nhieu|vao ngay|"
+                        r"^when\b|what year|which year|what date"),
+    (QuestionType.QUANTITY, r"bao nhieu|may |so luong|so nguoi|so hoc vien|tong so|how many|how much"),
+    (QuestionType.PERSON, r"(^|\s)ai(\s|\?|$)|nguoi nao|nha(?: \w+){1,2} nao|co quan nao|don vi nao|chu tri|la ai|^who\b"),
+    (QuestionType.PLACE, r"o dau|tai dau|noi nao|dia diem nao|nuoc nao|quoc gia nao|thanh pho nao|^where\b"),
     (QuestionType.LIST, r"nhung gi|nhung nhiem vu|nhung giai phap|gom nhung|gom cac|cac nhom|"
-                        r"nhung linh vuc|o dau|dia phuong nao|xa nao|phuong nao|ke ten|liet ke|"
-                        r"nhung kho khan|nhung han che|nhung thach thuc|nhom nhiem vu|nhung noi dung"),
+                        r"nhung linh vuc|dia phuong nao|xa nao|phuong nao|ke ten|liet ke|"
+                        r"nhung kho khan|nhung han che|nhung thach thuc|nhom nhiem vu|nhung noi dung|"
+                        r"nhung(?: \w+){1,3} (gi|nao)\b|cac(?: \w+){1,3} nao\b"),
+    (QuestionType.ENTITY, r"\b(?!the\b|khi\b|ra\b|luc\b)\w+ nao\b|^which\b|^what \w+ (is|was|did|does)\b"),
 ]
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 _INJECTION = re.compile(
@@ -43,6 +51,18 @@ _INJECTION = re.compile(
     r"(viet|sang tac|lam) (mot )?(bai tho|bai hat|truyen|code|ma nguon|chuong trinh)|"
     r"tiet lo .{0,20}(huong dan|cau hinh)")
 _FOLLOW_UP = re.compile(r"^(con|the con|vay con|the|vay|con voi)\b|thi sao\W*$|the nao\W*$|ra sao\W*$")
+# Words of a follow-up that only say "and what about": never its new subject.
+_FOLLOW_UP_WORDS = re.compile(r"^(the con|vay con|con voi|con|the|vay)\s+|\s*(thi sao|the nao|ra sao)\W*$|\?$")
+# "Có phải ... không?", "... phải không?", "... đúng không?": a claim to check.
+_YES_NO = re.compile(r"^(co phai (la )?|phai chang |co dung (la |rang )?|co that (la |rang )?|is it true that |"
+                     r"^(is|are|was|were|did|does|do) )|(,? (phai|dung|co dung|dung vay) (khong|ko|chu)|"
+                     r",? (right|correct))\W*$")
+_COMPARISON = re.compile(r"so sanh|cao hon|thap hon|nhieu hon|it hon|lon hon|nho hon|tham vong hon|"
+                         r"\bhigher\b|\blower\b|\bcompare")
+_EACH_PLACE = re.compile(r"\b(cac|hai|moi|tung) (tinh|dia phuong)\b|\beach province\b")
+_CURRENT = re.compile(r"hien nay|hien tai|hien gio|bay gio|dang la|dang giu|hien dang|\bnow\b|\bcurrent(ly)?\b")
+# The noun phrase a "bao nhiêu X" question counts: what a follow-up's new subject replaces.
+_COUNTED = re.compile(r"(bao nhiêu|mấy|bao nhieu|may)\s+([^?,.;]+?)\s*(\?|$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -55,38 +75,72 @@ class Question:
     key_terms: tuple[str, ...] = ()             # accent-less subject terms (see terms.py)
     redirect: bool = False                      # tries to change the assistant's instructions
     follow_up_cue: bool = False                 # "Còn Lào Cai thì sao?"
+    yes_no: bool = False                        # "Có phải ... không?": a claim to confirm or correct
+    claimed: tuple[str, ...] = ()               # figures the claim states (canonical, see numbers_in)
+    comparison: bool = False                    # "so sánh", "tỉnh nào cao hơn"
+    current: bool = False                       # "hiện nay": the newest document decides
+    each_place: bool = False                    # "các tỉnh", "mỗi tỉnh": every province answers
+    crosslingual: bool = False                  # asked in English: no word of it is in the documents
     resolved_from: str | None = None            # the previous question it was merged with
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def term_string(self) -> str:
+        """The key terms in the token-string form of assistant/terms.py ("|kinh tế|số|")."""
+        return "|" + "|".join(self.key_terms) + "|"
 
 
 def analyze(text: str) -> Question:
     text = nfc(text).strip()
     key = ascii_key(text)
-    qtype = next((t for t, cue in _TYPE_CUES if re.search(cue, key)), QuestionType.DESCRIBE)
+    yes_no = bool(_YES_NO.search(key))
+    # The key keeps the text's length, so the cue's span can be cut from the text itself.
+    claim_text = _YES_NO.sub(lambda m: " " * len(m.group()), key) if yes_no else key
+    claim = "".join(c if k != " " or c.isspace() else " " for c, k in zip(text, claim_text)).strip()
+    claimed = tuple(dict.fromkeys(numbers_in(claim))) if yes_no else ()
+    qtype = next((t for t, cue in _TYPE_CUES if re.search(cue, ascii_key(claim))), QuestionType.DESCRIBE)
+    if _COMPARISON.search(key) and qtype in (QuestionType.DESCRIBE, QuestionType.ENTITY):
+        qtype = QuestionType.QUANTITY  # "cao hơn", "so sánh": what is compared is a figure
+    if yes_no and qtype == QuestionType.DESCRIBE and claimed:
+        # The figure claimed tells what kind of fact the evidence must hold.
+        qtype = (QuestionType.PERCENT if "%" in claim else
+                 QuestionType.DATE if all(_YEAR.fullmatch(n) for n in claimed) else QuestionType.QUANTITY)
     provinces = provinces_named_in(text)
-    accentless = bool(re.search(r"[a-z]", key)) and not has_diacritics(text)
+    crosslingual = looks_english(text)
+    accentless = looks_accentless(text)
+    terms = extract_key_terms(claim, provinces, accentless)
+    if yes_no:  # the claimed figure may be wrong: it must not decide which passage is read
+        terms = tuple(t for t in terms if not any(c.isdigit() for c in t))
     return Question(text=text, qtype=qtype, provinces=provinces,
                     years=tuple(dict.fromkeys(_YEAR.findall(text))), accentless=accentless,
-                    key_terms=extract_key_terms(text, provinces, accentless), redirect=bool(_INJECTION.search(key)),
-                    follow_up_cue=bool(_FOLLOW_UP.search(key)))
+                    key_terms=terms, redirect=bool(_INJECTION.search(key)),
+                    follow_up_cue=bool(_FOLLOW_UP.search(key)), yes_no=yes_no, claimed=claimed,
+                    comparison=bool(_COMPARISON.search(key)), current=bool(_CURRENT.search(key)),
+                    each_place=bool(_EACH_PLACE.search(key)),
+                    crosslingual=crosslingual)
 
 
 def is_follow_up(question: Question) -> bool:
-    """A short question that leans on the previous one for its subject."""
-    return question.follow_up_cue and len(question.key_terms) <= 2 or not question.key_terms
+    """A question that leans on the previous one: "Còn Lào Cai thì sao?", "Năm 2045?",
+    "Còn số sản phẩm?" — a follow-up cue and no question word of its own, or no subject."""
+    own_type = any(re.search(cue, ascii_key(question.text)) for _, cue in _TYPE_CUES)
+    return (question.follow_up_cue and not own_type) or not question.key_terms
 
 
 def resolve_follow_up(question: Question, previous: Question) -> Question:
     """Carry the previous question over, changing only what the new one changes.
 
     "Còn Lào Cai thì sao?" after "Mục tiêu kinh tế số của Lai Châu đến năm 2030?" becomes
-    "Mục tiêu kinh tế số của Lào Cai đến năm 2030?"; "Năm 2045 thì sao?" swaps the year.
+    "Mục tiêu kinh tế số của Lào Cai đến năm 2030?"; "Năm 2045 thì sao?" swaps the year;
+    "Còn cá nhân?" after "... tặng Bằng khen cho bao nhiêu tập thể?" swaps what is counted,
+    and any other new subject is asked with the previous question's place, year and kind.
     """
     text = previous.text
     if question.provinces:
         if previous.provinces:
             for old in previous.provinces:
                 text = re.sub(re.escape(old), question.provinces[0], text, count=1)
+                text = re.sub(re.escape(ascii_key(old)), question.provinces[0], text, count=1, flags=re.IGNORECASE)
         else:
             text = f"{text.rstrip(' ?')} của {', '.join(question.provinces)}?"
     if question.years:
@@ -94,4 +148,39 @@ def resolve_follow_up(question: Question, previous: Question) -> Question:
             text = text.replace(previous.years[0], question.years[0])
         else:
             text = f"{text.rstrip(' ?')} năm {question.years[0]}?"
+    subject = _new_subject(question)
+    if subject:
+        counted = _COUNTED.search(text)
+        if counted and counted.group(2).strip():
+            text = text[:counted.start(2)] + subject + text[counted.end(2):]
+        else:
+            where = " ".join([f"của {p}" for p in (question.provinces or previous.provinces)[:1]]
+                             + [f"năm {y}" for y in (question.years or previous.years)[:1]])
+            asked = _TYPE_PHRASES.get(previous.qtype, "là gì")
+            text = f"{subject[:1].upper()}{subject[1:]} {where} {asked}?".replace("  ", " ")
     return Question(**{**analyze(text).__dict__, "resolved_from": previous.text})
+
+
+# How a question of each kind is asked, for a follow-up that names only a new subject.
+_TYPE_PHRASES = {QuestionType.PERCENT: "đạt bao nhiêu phần trăm", QuestionType.QUANTITY: "là bao nhiêu",
+                 QuestionType.DATE: "vào khi nào", QuestionType.PERSON: "là ai", QuestionType.PLACE: "ở đâu",
+                 QuestionType.LIST: "gồm những gì", QuestionType.ENTITY: "là gì", QuestionType.DESCRIBE: "là gì"}
+
+
+def _new_subject(question: Question) -> str:
+    """What a follow-up asks about besides the place and year: "số sản phẩm" → "sản phẩm"."""
+    text = question.text
+    for name in question.provinces:
+        text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
+        text = re.sub(re.escape(ascii_key(name)), " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?<!\d)(?:(?:đến |vào |trong )?năm )?(19|20)\d{2}(?!\d)", " ", text, flags=re.IGNORECASE)
+    words = text.strip(" ?.!").split()
+    while words and ascii_key(" ".join(words[:2])) in ("the con", "vay con", "con voi"):
+        words = words[2:]
+    while words and ascii_key(words[0]) in ("con", "the", "vay", "con", "va"):
+        words = words[1:]
+    while words and ascii_key(" ".join(words[-2:])) in ("thi sao", "the nao", "ra sao"):
+        words = words[:-2]
+    if words and ascii_key(words[0]) == "so" and len(words) > 1:  # "số sản phẩm": the count is asked anyway
+        words = words[1:]
+    return " ".join(words).strip(" ,")

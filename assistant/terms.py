@@ -22,14 +22,19 @@ bao nhieu phan tram ty le ti le ty trong ti trong khi nao ngay nao nam nao thang
 ai nguoi nao co quan nao don vi nao gi nhung cac la the nao nhu the nao ra sao vay con thi a nhe
 hay cho biet xin hoi ve cua o dau nay do duoc trong tai voi va den vao theo tinh muc tieu dat
 co khong may so sanh moi hai tinh nhu the bao nhieu lan thu may dat duoc chiem la gi
+hon cao thap nhieu it hay phai dung hien nay tai hien dang
+gom lam xong chua de nhu ra sao nao nhe a u da se dang bi
 """.split()) | {"bao nhieu", "phan tram", "ty le", "ti le", "ty trong", "khi nao", "nhu the nao",
-                 "ra sao", "la gi", "cho biet", "the nao", "muc tieu", "thi sao", "so sanh"}
+                 "ra sao", "la gi", "cho biet", "the nao", "muc tieu", "thi sao", "so sanh",
+                 "cao hon", "thap hon", "nhieu hon", "it hon", "tinh nao", "hien nay", "hien tai", "phai khong",
+                 "dung khong", "co phai", "co dung", "lam gi", "bao gom", "gom nhung",
+                 "nhung gi", "da chua", "chua", "xong chua"}
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 
 
 def key_terms(question: str, provinces: tuple[str, ...], accentless: bool) -> tuple[str, ...]:
     from ingest.vietnamese import word_tokenize
-    province_words = {w for p in provinces for w in ascii_key(p).split()} | {"lai", "chau", "lao", "cai"}
+    province_words = {w for p in provinces for w in ascii_key(p).split()}
     terms = []
     for segment in word_tokenize(match_key(question)):
         term = (ascii_key(segment) if accentless else match_key(segment)).strip(" ?.,!:;\"'()")
@@ -80,6 +85,8 @@ class TermWeights:
         self.weight = lru_cache(maxsize=8192)(self._weight)
 
     def _weight(self, term: str, accentless: bool) -> float:
-        strings = self._strings[accentless]
-        df = sum(1 for text in strings if contains_term(text, term))
-        return math.log((len(strings) + 1) / (df + 0.5))
+        return math.log((len(self._strings[accentless]) + 1) / (self.frequency(term, accentless) + 0.5))
+
+    def frequency(self, term: str, accentless: bool) -> int:
+        """In how many indexed chunks the term occurs (0: the documents never mention it)."""
+        return sum(1 for text in self._strings[accentless] if contains_term(text, term))

@@ -24,6 +24,7 @@ _NUMBER = "0"            # every figure is one word to the bigrams: "năm 2030" 
 LEXICON = Path(__file__).with_name("data") / "vi_question_words.txt"
 LEXICON_WEIGHT = 20      # a lexicon phrase counts as this many occurrences
 MAX_OPTIONS = 6          # toned forms considered per syllable (most frequent first)
+UNSEEN_COUNT = 1.0       # the count a typed word the documents never use is credited with
 TYPED_BONUS = 2.0        # log-odds kept for the form the user typed, when the index knows it
 BIGRAM_WEIGHT = 1.0
 
@@ -69,13 +70,17 @@ class DiacriticRestorer:
         return "".join(out)
 
     def _choices(self, typed: str) -> list[tuple[str, float]]:
-        """(form, log prior) for one typed word."""
+        """(form, log prior) for one typed word. A word typed with tone marks stays an
+        option even when the documents never use it ("chợ" is not "cho"): only its
+        neighbours in the documents can outweigh the bonus of having been typed."""
         forms = self._options.get(strip_accents(typed))
         if not forms:
             return [(typed, 0.0)]
         choices = [(f, math.log(self._unigrams[f] / self._total)) for f in forms]
         if typed in self._unigrams:
-            choices = [(f, p + (TYPED_BONUS if f == typed else 0.0)) for f, p in choices]
+            return [(f, p + (TYPED_BONUS if f == typed else 0.0)) for f, p in choices]
+        if typed != strip_accents(typed):
+            choices.append((typed, math.log(UNSEEN_COUNT / self._total) + TYPED_BONUS))
         return choices
 
     def _viterbi(self, lattice: list[list[tuple[str, float]]]) -> list[str]:

@@ -165,11 +165,14 @@ class HybridIndex:
         documents' vocabulary ("kinh te so" → "kinh tế số"); English text is left alone."""
         if looks_english(text):
             return text
+        return self._restorer().restore(text)
+
+    def _restorer(self) -> DiacriticRestorer:
         state = self._state
         if state.restorer is None:
             # Built on first use, from the snapshot it serves (a sync swaps the snapshot).
             state.restorer = DiacriticRestorer(c.text for c in state.chunks.values())
-        return state.restorer.restore(text)
+        return state.restorer
 
     def _best_per_chunk(self, state, fused, k, dense_by_row, sparse, query_vector) -> list[SearchHit]:
         # `state` is one snapshot: a concurrent sync() swaps self._state, never mutates it.

@@ -46,3 +46,48 @@ def test_follow_up_changes_only_what_the_new_question_changes():
     other_year = resolve_follow_up(analyze("Năm 2045 thì sao?"), previous)
     assert other_year.years == ("2045",) and other_year.provinces == ("Lai Châu",)
     assert not is_follow_up(analyze("Lào Cai khai trương sàn thương mại điện tử năm nào?"))
+
+
+@pytest.mark.parametrize("text, qtype", [
+    ("Nhà nghiên cứu nào sử dụng từ oxi lần đầu tiên?", QuestionType.PERSON),
+    ("Thiết bị nào được sử dụng để điều trị?", QuestionType.ENTITY),
+    ("Lai Châu chuyển đổi số toàn diện trong những ngành nào?", QuestionType.LIST),
+    ("Tỉnh nào đặt mục tiêu kinh tế số cao hơn, Lai Châu hay Lào Cai?", QuestionType.QUANTITY),
+    ("How many learners took the course?", QuestionType.QUANTITY),
+    ("When did Lao Cai launch its e-commerce platform?", QuestionType.DATE),
+    ("Quy trình diễn ra như thế nào?", QuestionType.DESCRIBE),
+])
+def test_more_question_types(text, qtype):
+    assert analyze(text).qtype == qtype
+
+
+def test_a_claim_to_check_keeps_its_figures_out_of_the_search_terms():
+    q = analyze("Có phải Lai Châu đặt mục tiêu kinh tế số chiếm 15% GRDP vào năm 2030 không?")
+    assert q.yes_no and q.claimed == ("15", "2030") and q.qtype == QuestionType.PERCENT
+    assert not any(c.isdigit() for t in q.key_terms for c in t) and "phải" not in q.key_terms
+    assert analyze("Lào Cai khai trương Sàn thương mại điện tử năm 2005 phải không?").qtype == QuestionType.DATE
+    assert not analyze("Lào Cai khai trương Sàn thương mại điện tử năm nào?").yes_no
+
+
+def test_english_comparison_current_and_each_place_cues():
+    assert analyze("What is Lao Cai's digital economy target for 2045?").crosslingual
+    assert not analyze("kinh te so lao cai nam 2045").crosslingual
+    assert analyze("So sánh mục tiêu của Lai Châu và Lào Cai").comparison
+    assert analyze("Chủ tịch UBND tỉnh Lai Châu hiện nay là ai?").current
+    assert analyze("Mục tiêu của các tỉnh đến năm 2030?").each_place
+
+
+@pytest.mark.parametrize("follow_up, previous, resolved", [
+    ("Còn đến năm 2030 thì sao?", "Mục tiêu kinh tế số của Lai Châu đến năm 2045 là bao nhiêu?",
+     "Mục tiêu kinh tế số của Lai Châu đến năm 2030 là bao nhiêu?"),
+    ("Còn số sản phẩm thì sao?", "Sàn thương mại điện tử Lào Cai thu hút bao nhiêu doanh nghiệp?",
+     "Sàn thương mại điện tử Lào Cai thu hút bao nhiêu sản phẩm?"),
+    ("Còn cá nhân?", "Chủ tịch UBND tỉnh Lai Châu tặng Bằng khen cho bao nhiêu tập thể?",
+     "Chủ tịch UBND tỉnh Lai Châu tặng Bằng khen cho bao nhiêu cá nhân?"),
+    ("Còn giao dịch không dùng tiền mặt?", "Mục tiêu kinh tế số của Lào Cai đến năm 2030 là bao nhiêu?",
+     "Giao dịch không dùng tiền mặt của Lào Cai năm 2030 là bao nhiêu?"),
+])
+def test_follow_ups_swap_any_slot(follow_up, previous, resolved):
+    question = analyze(follow_up)
+    assert is_follow_up(question)
+    assert resolve_follow_up(question, analyze(previous)).text == resolved

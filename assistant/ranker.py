@@ -1,0 +1,123 @@
+"""A linear (logistic) ranker over a candidate quote's evidence features.
+
+The weights live in `assistant/data/ranker.json` with the names of the features they
+were fitted on; `python -m eval.train_ranker` refits them on one half of a SQuAD-format
+set's articles and records the score on the other half in the same file. Scoring is a
+dot product: no model library is needed at question time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# The order of `Candidate.features` (assistant/evidence.py builds them).
+FEATURES = (
+    "dense",               # cosine similarity of the quote to the question
+    "dense_gap",           # ... minus the best candidate's (<= 0)
+    "overlap",             # IDF-weighted share of key terms, heading and chunk partly credited
+    "overlap_body",        # ... found in the quote itself
+    "sparse",              # BM25 of the quote / best BM25 among candidates
+    "type_fit",            # the quote holds what the question type asks for (0, 0.5, 1)
+    "type_fit_name",       # type_fit, for questions asking for a person, place or named thing
+    "type_fit_figure",     # type_fit, for questions asking for a number, percentage or date
+    "type_missing",        # 1 when a required type (number, date, person) is absent
+    "year_match",          # the quote or its frame names the year asked
+    "year_mismatch",       # ... names only other years
+    "wrong_province",      # the document is about another province than the one asked
+    "rank_recip",          # 1 / rank of the chunk in retrieval
+    "log_words",           # log(1 + words of the quote)
+    "clause",              # a clause of a long list rather than a whole sentence
+    "restated",            # share of the quote's words that the question already has
+    "window",              # a run of a long sentence's comma-separated parts
+    "neighbour_overlap",   # the best overlap_body of the sentences before and after
+    "syllable_overlap",    # share of the question's content syllables in the quote
+    "syllable_pairs",      # ... of its adjacent syllable pairs (phrases kept together)
+    "dense_rank",          # 1 / rank of the quote's similarity among all candidates
+    "sparse_rank",         # 1 / rank of its BM25
+    "chunk_dense",         # similarity of the whole chunk holding it
+    "anaphoric",           # opens on a pronoun or "Điều này": its subject is elsewhere
+    "rarest_term",         # the question's most specific term: in the quote 1, frame .75, chunk .5, else 0
+)
+# What a question in another language cannot match (its words are not the documents').
+LEXICAL_FEATURES = ("overlap", "overlap_body", "sparse", "restated", "neighbour_overlap", "syllable_overlap",
+                    "syllable_pairs", "sparse_rank", "rarest_term")
+_LEXICAL_COLUMNS = frozenset(FEATURES.index(f) for f in LEXICAL_FEATURES)
+PEAK_OF = 10   # the best candidate is compared with the mean of this many next ones
+DEFAULT_PATH = Path(__file__).with_name("data") / "ranker.json"
+
+
+class RankerError(ValueError):
+    """The weights file does not fit this code's features."""
+
+
+@dataclass(frozen=True)
+class LinearRanker:
+    """Weights plus the answer policy fitted with them (see eval/train_ranker.py)."""
+    weights: tuple[float, ...]
+    bias: float = 0.0
+    refuse_below: float = float("-inf")        # best score of a question worth answering
+    refuse_below_crosslingual: float = float("-inf")
+    first_quote_length_penalty: float = 0.0    # per log(1 + words) when choosing the quote
+    second_quote_length_penalty: float = 0.0
+    second_quote_margin: float = 0.0           # a second quote within this of the first joins it
+    gate_term: float = 0.0                     # answerability: + this when the most specific term is in the evidence
+    gate_peak: float = 0.0                     # ... + this times how far it stands out from the others
+
+    def score(self, features: tuple[float, ...], crosslingual: bool = False) -> float:
+        """Log-odds that the quote holds the answer; a question in another language
+        scores without the word-matching features it cannot have."""
+        skip = _LEXICAL_COLUMNS if crosslingual else ()
+        return self.bias + sum(w * f for i, (w, f) in enumerate(zip(self.weights, features)) if i not in skip)
+
+    def threshold(self, crosslingual: bool = False) -> float:
+        return self.refuse_below_crosslingual if crosslingual else self.refuse_below
+
+    def gate_value(self, features: tuple[float, ...], score: float, peak: float, crosslingual: bool = False) -> float:
+        """How well a quote supports answering at all: its score, plus credit when the
+        question's most specific term is in the quote, its frame or its chunk (a near-miss
+        quotes a figure about something else) and for how far it stands out from the
+        other candidates (`peak`: an off-topic question finds a flat field). A question in
+        another language shares no words with the evidence: its score alone counts."""
+        if crosslingual:
+            return score
+        return score + self.gate_term * features[FEATURES.index("rarest_term")] + self.gate_peak * peak
+
+    def supported(self, best: tuple[float, ...]) -> bool:
+        """Retrieval supports the quote outright — the most similar unit of all, in the
+        top-ranked chunk, holding the kind of fact asked — so a paraphrase with few shared
+        words is still answered."""
+        column = FEATURES.index
+        return (best[column("dense_rank")] == 1.0 and best[column("rank_recip")] == 1.0
+                and max(best[column("type_fit_name")], best[column("type_fit_figure")]) == 1.0)
+
+    @staticmethod
+    def probability(score: float) -> float:
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
+
+    def to_json(self) -> dict:
+        return {"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LinearRanker":
+        if tuple(data.get("features", ())) != FEATURES:
+            raise RankerError("ranker weights were fitted on other features: run `python -m eval.train_ranker`")
+        policy = {k: float(data[k]) for k in ("refuse_below", "refuse_below_crosslingual",
+                                               "first_quote_length_penalty", "second_quote_length_penalty",
+                                               "second_quote_margin", "gate_term", "gate_peak") if k in data}
+        return cls(weights=tuple(float(w) for w in data["weights"]), bias=float(data["bias"]), **policy)
+
+
+@lru_cache(maxsize=4)
+def load_ranker(path: Path = DEFAULT_PATH) -> LinearRanker:
+    return LinearRanker.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+
+def peak(scores: list[float]) -> float:
+    """How far the best of scores (sorted best first) stands out from the next PEAK_OF."""
+    others = scores[1:PEAK_OF + 1]
+    return scores[0] - sum(others) / len(others) if others else 0.0
