@@ -9,7 +9,6 @@ dot product: no model library is needed at question time.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -93,10 +92,6 @@ class LinearRanker:
         column = FEATURES.index
         return (best[column("dense_rank")] == 1.0 and best[column("rank_recip")] == 1.0
                 and max(best[column("type_fit_name")], best[column("type_fit_figure")]) == 1.0)
-
-    @staticmethod
-    def probability(score: float) -> float:
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
 
     def to_json(self) -> dict:
         return {"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias}

@@ -11,6 +11,13 @@ from assistant.question import QuestionType, analyze, is_follow_up, resolve_foll
     ("Ai chủ trì hội thảo?", QuestionType.PERSON),
     ("Lai Châu xác định những nhóm nhiệm vụ nào?", QuestionType.LIST),
     ("Bình dân học vụ số là gì?", QuestionType.DESCRIBE),
+    ("Nhà nghiên cứu nào sử dụng từ oxi lần đầu tiên?", QuestionType.PERSON),
+    ("Thiết bị nào được sử dụng để điều trị?", QuestionType.ENTITY),
+    ("Lai Châu chuyển đổi số toàn diện trong những ngành nào?", QuestionType.LIST),
+    ("Tỉnh nào đặt mục tiêu kinh tế số cao hơn, Lai Châu hay Lào Cai?", QuestionType.QUANTITY),
+    ("How many learners took the course?", QuestionType.QUANTITY),
+    ("When did Lao Cai launch its e-commerce platform?", QuestionType.DATE),
+    ("Quy trình diễn ra như thế nào?", QuestionType.DESCRIBE),
 ])
 def test_question_types(text, qtype):
     assert analyze(text).qtype == qtype
@@ -46,19 +53,6 @@ def test_follow_up_changes_only_what_the_new_question_changes():
     other_year = resolve_follow_up(analyze("Năm 2045 thì sao?"), previous)
     assert other_year.years == ("2045",) and other_year.provinces == ("Lai Châu",)
     assert not is_follow_up(analyze("Lào Cai khai trương sàn thương mại điện tử năm nào?"))
-
-
-@pytest.mark.parametrize("text, qtype", [
-    ("Nhà nghiên cứu nào sử dụng từ oxi lần đầu tiên?", QuestionType.PERSON),
-    ("Thiết bị nào được sử dụng để điều trị?", QuestionType.ENTITY),
-    ("Lai Châu chuyển đổi số toàn diện trong những ngành nào?", QuestionType.LIST),
-    ("Tỉnh nào đặt mục tiêu kinh tế số cao hơn, Lai Châu hay Lào Cai?", QuestionType.QUANTITY),
-    ("How many learners took the course?", QuestionType.QUANTITY),
-    ("When did Lao Cai launch its e-commerce platform?", QuestionType.DATE),
-    ("Quy trình diễn ra như thế nào?", QuestionType.DESCRIBE),
-])
-def test_more_question_types(text, qtype):
-    assert analyze(text).qtype == qtype
 
 
 def test_a_claim_to_check_keeps_its_figures_out_of_the_search_terms():
