@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from index import SearchHit, UnitScore
 from ingest.normalize import match_key
@@ -22,7 +22,7 @@ from ingest.normalize import match_key
 from ingest.metadata import PROVINCES
 
 from .question import Question, QuestionType
-from .ranker import LinearRanker, peak
+from .ranker import LinearRanker
 from .terms import TermWeights, contains_term, token_string
 
 LONG_SENTENCE_WORDS = 30       # a longer sentence also offers windows of its parts
@@ -106,11 +106,7 @@ def candidates(question: Question, hits: list[SearchHit], weights: TermWeights,
     scored = [_score(question, hit, unit, best_dense, best_sparse, weights, ranker, sentence_overlap,
                      (dense_rank[i], sparse_rank[i]), syllables)
               for i, (hit, unit) in enumerate(raw)]
-    scored.sort(key=lambda c: -c.score)
-    ranked = [c.score for c in scored]
-    return [replace(c, gate=ranker.gate_value(c.features, c.score, peak([c.score] + ranked[:i] + ranked[i + 1:]),
-                                              question.crosslingual))
-            for i, c in enumerate(scored)]
+    return sorted(scored, key=lambda c: -c.score)
 
 
 def _ranks(values: list[float]) -> list[float]:
@@ -231,7 +227,7 @@ def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_spa
     kind = unit.kind if unit.kind in ("clause", "window") else "sentence"
     score = ranker.score(features, question.crosslingual)
     return Candidate(hit=hit, start=unit.start, end=unit.end, kind=kind, text=text, frame=frame,
-                     score=score, gate=score, type_fit=type_fit, overlap=overlap, dense=unit.dense,
+                     score=score, gate=ranker.gate_value(features, score, question.crosslingual), type_fit=type_fit, overlap=overlap, dense=unit.dense,
                      features=features)
 
 

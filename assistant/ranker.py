@@ -45,7 +45,7 @@ FEATURES = (
 LEXICAL_FEATURES = ("overlap", "overlap_body", "sparse", "restated", "neighbour_overlap", "syllable_overlap",
                     "syllable_pairs", "sparse_rank", "rarest_term")
 _LEXICAL_COLUMNS = frozenset(FEATURES.index(f) for f in LEXICAL_FEATURES)
-PEAK_OF = 10   # the best candidate is compared with the mean of this many next ones
+_RAREST_COLUMN = FEATURES.index("rarest_term")
 DEFAULT_PATH = Path(__file__).with_name("data") / "ranker.json"
 
 
@@ -63,8 +63,7 @@ class LinearRanker:
     first_quote_length_penalty: float = 0.0    # per log(1 + words) when choosing the quote
     second_quote_length_penalty: float = 0.0
     second_quote_margin: float = 0.0           # a second quote within this of the first joins it
-    gate_term: float = 0.0                     # answerability: + this when the most specific term is in the evidence
-    gate_peak: float = 0.0                     # ... + this times how far it stands out from the others
+    gate_term: float = 0.0                     # answerability: + this when the most specific term is in the quote
 
     def score(self, features: tuple[float, ...], crosslingual: bool = False) -> float:
         """Log-odds that the quote holds the answer; a question in another language
@@ -75,15 +74,14 @@ class LinearRanker:
     def threshold(self, crosslingual: bool = False) -> float:
         return self.refuse_below_crosslingual if crosslingual else self.refuse_below
 
-    def gate_value(self, features: tuple[float, ...], score: float, peak: float, crosslingual: bool = False) -> float:
+    def gate_value(self, features: tuple[float, ...], score: float, crosslingual: bool = False) -> float:
         """How well a quote supports answering at all: its score, plus credit when the
         question's most specific term is in the quote, its frame or its chunk (a near-miss
-        quotes a figure about something else) and for how far it stands out from the
-        other candidates (`peak`: an off-topic question finds a flat field). A question in
-        another language shares no words with the evidence: its score alone counts."""
+        quotes a figure about something else). A question in another language shares no
+        words with the evidence: its score alone counts."""
         if crosslingual:
             return score
-        return score + self.gate_term * features[FEATURES.index("rarest_term")] + self.gate_peak * peak
+        return score + self.gate_term * features[_RAREST_COLUMN]
 
     def supported(self, best: tuple[float, ...]) -> bool:
         """Retrieval supports the quote outright — the most similar unit of all, in the
@@ -102,7 +100,7 @@ class LinearRanker:
             raise RankerError("ranker weights were fitted on other features: run `python -m eval.train_ranker`")
         policy = {k: float(data[k]) for k in ("refuse_below", "refuse_below_crosslingual",
                                                "first_quote_length_penalty", "second_quote_length_penalty",
-                                               "second_quote_margin", "gate_term", "gate_peak") if k in data}
+                                               "second_quote_margin", "gate_term") if k in data}
         return cls(weights=tuple(float(w) for w in data["weights"]), bias=float(data["bias"]), **policy)
 
 
@@ -110,9 +108,3 @@ class LinearRanker:
 def load_ranker(path: Path = DEFAULT_PATH) -> LinearRanker:
     return LinearRanker.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
 
-
-
-def peak(scores: list[float]) -> float:
-    """How far the best of scores (sorted best first) stands out from the next PEAK_OF."""
-    others = scores[1:PEAK_OF + 1]
-    return scores[0] - sum(others) / len(others) if others else 0.0
