@@ -6,7 +6,7 @@ Public entry: `Assistant(index, config).ask(question, history=None) -> Answer`
 
 from .assistant import Assistant, AssistantConfig
 from .llm import BACKENDS, LLMAnswerer, LLMConfig, LLMError, make_chat_model
-from .records import REFUSAL_MESSAGE, Answer, Citation
+from .records import REFUSAL_MESSAGE, Answer, Citation, QuestionError
 
-__all__ = ["Assistant", "AssistantConfig", "Answer", "Citation", "REFUSAL_MESSAGE", "LLMConfig",
+__all__ = ["Assistant", "AssistantConfig", "Answer", "Citation", "QuestionError", "REFUSAL_MESSAGE", "LLMConfig",
            "LLMAnswerer", "LLMError", "make_chat_model", "BACKENDS"]

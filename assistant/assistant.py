@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from index import Filters, HybridIndex, SearchHit
-from ingest.normalize import ascii_key, numbers_in
+from ingest.normalize import ascii_key, numbers_in, valid_text
 
 from . import guard
 from .compose import Statement, compose, compose_list
@@ -16,7 +16,7 @@ from .evidence import Candidate, candidates, fits_required_type
 from .ranker import LinearRanker, load_ranker
 from .lists import ListAnswer, find_list
 from .question import Question, QuestionType, analyze, is_follow_up, resolve_follow_up
-from .records import REFUSAL_MESSAGE, Answer
+from .records import REFUSAL_MESSAGE, Answer, QuestionError
 from .terms import TermWeights
 
 REDIRECT_NOTICE = "Tôi chỉ trả lời câu hỏi về nội dung các tài liệu đã được lập chỉ mục."
@@ -36,6 +36,11 @@ class AssistantConfig:
     """...and shares this much of its wording (Jaccard of words): the same fact, restated."""
     related: int = 3
     """Passages offered as "có thể liên quan" with a refusal."""
+    max_question_chars: int = 1000
+    """Longer questions are refused with a message: their cost grows with length (word
+    segmentation, diacritic restoration, embedding) and one must not stall the others."""
+    history_turns: int = 20
+    """Previous answers a follow-up is resolved against; older turns are not looked at."""
 
 
 class Assistant:
@@ -75,9 +80,15 @@ class Assistant:
         the final Answer's text once it arrives.
         """
         started = time.perf_counter()
+        question = valid_text(question)
+        if len(question) > self.config.max_question_chars:
+            raise QuestionError(f"Câu hỏi quá dài ({len(question)} ký tự; tối đa "
+                                f"{self.config.max_question_chars}). Hãy hỏi ngắn gọn hơn.")
+        if history:
+            history = list(history)[-self.config.history_turns:]
         parsed = self.understand(question, history)
         if not parsed.text:
-            raise ValueError("Câu hỏi trống: hãy nhập câu hỏi.")
+            raise QuestionError("Câu hỏi trống: hãy nhập câu hỏi.")
         streamed = False
         if parsed.redirect:
             answer = self._refusal(question, parsed, [], REDIRECT_NOTICE)

@@ -9,6 +9,10 @@ from index import SearchHit
 REFUSAL_MESSAGE = "Không tìm thấy thông tin này trong các tài liệu hiện có."
 
 
+class QuestionError(ValueError):
+    """A question that cannot be asked (empty, too long), with a Vietnamese message."""
+
+
 @dataclass(frozen=True)
 class Citation:
     n: int                    # the [n] marker in the answer

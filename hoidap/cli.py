@@ -11,11 +11,15 @@ from collections import Counter
 
 from .config import Settings
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 1
+EXIT_OK, EXIT_BAD_INPUT, EXIT_DAMAGED_INDEX = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    for stream in (sys.stdout, sys.stderr):
+        # A path or argument with undecodable bytes must print as "�", not end in a traceback.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -24,11 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env().with_overrides(
         index_dir=getattr(args, "index_dir", None), embedder=getattr(args, "embedder", None),
         llm=getattr(args, "llm", None), host=getattr(args, "host", None), port=getattr(args, "port", None))
-    from assistant import LLMError
-    from index import EmbedderError, IndexStoreError, QueryError
+    from assistant import LLMError, QuestionError
+    from index import EmbedderError, IndexDamagedError, IndexStoreError, QueryError
     try:
         return args.handler(args, settings)
-    except (EmbedderError, IndexStoreError, QueryError, LLMError) as err:
+    except IndexDamagedError as err:
+        print(f"Lỗi: {err}", file=sys.stderr)
+        return EXIT_DAMAGED_INDEX
+    except (EmbedderError, IndexStoreError, QueryError, LLMError, QuestionError) as err:
         print(f"Lỗi: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -48,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", metavar="PATH", help="tệp .txt/.html hoặc thư mục (mặc định: kho có sẵn)")
     ingest.add_argument("--report", action="store_true", help="in số dòng bị bỏ và lý do cho từng tài liệu")
     ingest.add_argument("--prune", action="store_true", help="xóa khỏi chỉ mục tài liệu có tệp nguồn không còn")
+    ingest.add_argument("--rebuild", action="store_true",
+                        help="xây lại chỉ mục chỉ từ các tệp đã cho, bỏ chỉ mục cũ (kể cả khi bị hỏng)")
     ingest.set_defaults(handler=_cmd_ingest)
 
     search = sub.add_parser("search", parents=[common], help="tìm đoạn văn liên quan")
@@ -95,21 +104,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_ingest(args, settings: Settings) -> int:
-    from tqdm import tqdm
-
-    from .runtime import ingest_into, open_index
+    from .progress import Progress
+    from .runtime import empty_index, ingest_into, open_index
     started = time.perf_counter()
     paths = args.paths or [str(settings.corpus)]
-    index = open_index(settings)
-    bar = tqdm(total=0, desc="Nhúng đoạn văn", unit="đoạn", file=sys.stderr, disable=None)
-
-    def progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    result, report = ingest_into(index, paths, prune=args.prune, on_progress=progress)
-    bar.close()
+    index = empty_index(settings) if args.rebuild else open_index(settings)
+    with Progress("Nhúng đoạn văn", "đoạn") as progress:
+        result, report = ingest_into(index, paths, prune=args.prune, on_progress=progress,
+                                     rebuild=args.rebuild)
     for problem in result.problems:
         print(f"Cảnh báo: bỏ qua {problem.source}: {problem.message}", file=sys.stderr)
     if args.report:
@@ -135,7 +137,9 @@ def _cmd_search(args, settings: Settings) -> int:
     from index import Filters
 
     from .runtime import open_or_build_index
+    from ingest.normalize import valid_text
     k = args.k if args.k is not None else settings.top_k
+    args.query = valid_text(args.query)
     if not args.query.strip():
         print("Lỗi: câu hỏi trống: hãy nhập nội dung cần tìm.", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -159,6 +163,8 @@ def _cmd_ask(args, settings: Settings) -> int:
     from dataclasses import replace
 
     from .runtime import build_assistant, open_or_build_index
+    from ingest.normalize import valid_text
+    args.question = valid_text(args.question)
     if not args.question.strip():
         print("Lỗi: câu hỏi trống: hãy nhập câu hỏi.", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -208,10 +214,9 @@ def _cmd_eval(args, settings: Settings) -> int:
     from dataclasses import replace
     from pathlib import Path
 
-    from tqdm import tqdm
-
     from eval import Evaluator, check_bounds, write_reports
 
+    from .progress import Progress
     from .runtime import build_assistant
     try:
         minimums, maximums = _parse_bounds(args.min), _parse_bounds(args.max)
@@ -235,9 +240,10 @@ def _cmd_eval(args, settings: Settings) -> int:
     assistant = build_assistant(settings, index)
     if args.k is not None:
         assistant.config = replace(assistant.config, k=args.k)
-    bar = tqdm(total=len(questions), desc="Đánh giá", unit="câu", file=sys.stderr, disable=None)
-    run = Evaluator(assistant, settings.embedder, settings.llm).run(questions, on_question=lambda q: bar.update(1))
-    bar.close()
+    with Progress("Đánh giá", "câu") as progress:
+        done = iter(range(1, len(questions) + 1))
+        run = Evaluator(assistant, settings.embedder, settings.llm).run(
+            questions, on_question=lambda q: progress(next(done), len(questions)))
     paths = write_reports(run, Path(args.out), baseline)
     s = run.summary
     print(f"Đã chạy {s['n_questions']} câu hỏi: fact_recall {s['fact_recall']:.3f}, "
@@ -278,10 +284,9 @@ def _squad_questions(args, settings: Settings):
     file's hash, so a second run (or another sample) embeds nothing again."""
     from pathlib import Path
 
-    from tqdm import tqdm
-
     from eval.squad import SquadFormatError, load_squad
 
+    from .progress import Progress
     from .runtime import open_index
     path = Path(args.squad)
     if not path.is_file():
@@ -298,14 +303,8 @@ def _squad_questions(args, settings: Settings):
     index = open_index(settings)
     print(f"SQuAD: {len(squad.documents)} bài, {len(squad.questions)}/{squad.total_questions} câu hỏi; "
           f"chỉ mục {settings.index_dir}", file=sys.stderr)
-    bar = tqdm(total=0, desc="Nhúng đoạn văn", unit="đoạn", file=sys.stderr, disable=None)
-
-    def progress(done: int, total: int) -> None:
-        bar.total, bar.n = total, done
-        bar.refresh()
-
-    index.sync(squad.documents, squad.chunks, on_progress=progress)
-    bar.close()
+    with Progress("Nhúng đoạn văn", "đoạn") as progress:
+        index.sync(squad.documents, squad.chunks, on_progress=progress)
     return squad.questions, index
 
 

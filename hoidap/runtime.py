@@ -21,22 +21,35 @@ def build_assistant(settings: Settings, index: HybridIndex):
     return Assistant(index, AssistantConfig(), llm=llm)
 
 
-def open_index(settings: Settings) -> HybridIndex:
-    return HybridIndex.open(settings.index_dir, make_embedder(settings.embedder, settings.threads))
+def open_index(settings: Settings, notify: Callable[[str], None] | None = None) -> HybridIndex:
+    """The live index in settings.index_dir (empty when there is none). Never writes."""
+    notify = notify or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    return HybridIndex.open(settings.index_dir, make_embedder(settings.embedder, settings.threads),
+                            notify=notify)
+
+
+def empty_index(settings: Settings, notify: Callable[[str], None] | None = None) -> HybridIndex:
+    """An index over settings.index_dir that does not read it: for `ingest --rebuild`."""
+    notify = notify or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    return HybridIndex(settings.index_dir, make_embedder(settings.embedder, settings.threads), notify=notify)
 
 
 def ingest_into(index: HybridIndex, paths: list[str], prune: bool = False,
-                on_progress: Callable[[int, int], None] | None = None
+                on_progress: Callable[[int, int], None] | None = None, rebuild: bool = False
                 ) -> tuple[IngestResult, SyncReport]:
     result = Ingestor().run(paths)
+    if rebuild:
+        return result, index.rebuild(result.documents, result.chunks, on_progress=on_progress)
     report = index.sync(result.documents, result.chunks, prune=prune, on_progress=on_progress)
     return result, report
 
 
 def open_or_build_index(settings: Settings, log=lambda msg: print(msg, file=sys.stderr)) -> HybridIndex:
-    """The index, built from the bundled corpus first if the directory holds none."""
-    index = open_index(settings)
-    if not index.documents:
+    """The index, built from the bundled corpus first if the directory holds no index at
+    all. An existing index is only read, even when empty; a damaged one is an error
+    (IndexDamagedError), never a reason to build over it."""
+    index = open_index(settings, notify=log)
+    if index.generation is None:
         log(f"Chưa có chỉ mục ở {settings.index_dir}: đang xây từ kho tài liệu {settings.corpus} …")
         result, report = ingest_into(index, [str(settings.corpus)])
         for problem in result.problems:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -42,6 +44,7 @@ class IndexConfig:
     place_weight: float = 1.0   # RRF weight of the "about the place the query names" ranking
     embed_batch: int = 16       # texts per embedding call (progress granularity)
     query_cache: int = 256      # recent query vectors kept (0: none)
+    lock_timeout_s: float = 600.0   # how long a writer waits for another writer to finish
 
 
 @dataclass(frozen=True)
@@ -81,30 +84,67 @@ class HybridIndex:
     prunes documents, embedding only what changed, and `search()` answers queries.
     """
 
-    def __init__(self, index_dir: Path, embedder, config: IndexConfig = IndexConfig()):
+    def __init__(self, index_dir: Path, embedder, config: IndexConfig = IndexConfig(),
+                 notify: Callable[[str], None] | None = None):
         """index_dir: where generations live; embedder: a langchain `Embeddings` with
-        `model_id` and `dimension` (see embedders.py); config: retrieval settings."""
+        `model_id` and `dimension` (see embedders.py); config: retrieval settings;
+        notify: shown Vietnamese status lines (e.g. waiting for another writer)."""
         self.index_dir = Path(index_dir)
         self.embedder = embedder
         self.config = config
+        self.notify = notify
         self._state = _State()
         self.manifest: dict = {}
+        self.generation: str | None = None    # the on-disk generation the state came from
         self._query_cache: dict[str, np.ndarray] = {}
+        self._write_guard = threading.Lock()
+        self._reload_guard = threading.Lock()
 
     @classmethod
-    def open(cls, index_dir: Path, embedder, config: IndexConfig = IndexConfig()) -> "HybridIndex":
-        index = cls(index_dir, embedder, config)
-        stored = store.load(index.index_dir)
-        if stored is not None:
-            built_with = stored.manifest["embedder"]
-            if built_with["id"] != embedder.model_id or built_with["dimension"] != embedder.dimension:
-                raise store.IndexStoreError(
-                    f"Chỉ mục ở {index.index_dir} được xây bằng bộ nhúng '{built_with['id']}' "
-                    f"({built_with['dimension']} chiều), không dùng được với '{embedder.model_id}' "
-                    f"({embedder.dimension} chiều). Hãy chọn --index-dir khác hoặc xây lại chỉ mục.")
-            index._install(stored.documents, stored.chunks, stored.units, stored.dense)
-            index.manifest = stored.manifest
+    def open(cls, index_dir: Path, embedder, config: IndexConfig = IndexConfig(),
+             notify: Callable[[str], None] | None = None) -> "HybridIndex":
+        """The live generation in index_dir (empty when there is none yet). Never writes."""
+        index = cls(index_dir, embedder, config, notify)
+        index._load_live()
         return index
+
+    def _load_live(self) -> None:
+        for attempt in range(3):
+            try:
+                stored = store.load(self.index_dir)
+                break
+            except store.IndexDamagedError:
+                # A writer may have swapped CURRENT and deleted the generation we were
+                # reading; only a generation that stays live and unreadable is damage.
+                if attempt == 2 or store.live_generation(self.index_dir) is None:
+                    raise
+        if stored is None:
+            self._install([], [], [], None)
+            self.manifest, self.generation = {}, None
+            return
+        built_with = stored.manifest["embedder"]
+        if built_with["id"] != self.embedder.model_id or built_with["dimension"] != self.embedder.dimension:
+            raise store.IndexStoreError(
+                f"Chỉ mục ở {self.index_dir} được xây bằng bộ nhúng '{built_with['id']}' "
+                f"({built_with['dimension']} chiều), không dùng được với '{self.embedder.model_id}' "
+                f"({self.embedder.dimension} chiều). Hãy chọn --index-dir khác hoặc xây lại chỉ mục.")
+        self._install(stored.documents, stored.chunks, stored.units, stored.dense)
+        self.manifest, self.generation = stored.manifest, stored.generation
+
+    def reload_if_changed(self) -> bool:
+        """Pick up a generation another process (a CLI ingest, another worker) wrote.
+
+        Cheap when nothing changed (reads the small CURRENT file). Returns True when the
+        index now serves a newer generation. If the new generation is damaged, the one
+        in memory keeps serving and IndexDamagedError tells the caller why."""
+        live = store.live_generation(self.index_dir)
+        if live is None or live == self.generation:
+            return False
+        with self._reload_guard:
+            if store.live_generation(self.index_dir) == self.generation:
+                return False   # another thread reloaded while we waited
+            self._load_live()
+        return True
 
     # ---- reading -------------------------------------------------------------------
     @property
@@ -230,6 +270,27 @@ class HybridIndex:
 
         prune: also remove indexed documents whose source file no longer exists.
         """
+        with self._writing():
+            return self._sync(documents, chunks, prune, on_progress)
+
+    def rebuild(self, documents: list[Document], chunks: list[Chunk],
+                on_progress: Callable[[int, int], None] | None = None) -> SyncReport:
+        """Replace the whole index with these documents, without reading what is on
+        disk: the way out of a damaged index."""
+        with self._write_guard, store.writer_lock(self.index_dir, self.config.lock_timeout_s, self.notify):
+            self._install([], [], [], None)
+            return self._sync(documents, chunks, False, on_progress)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        # Every write starts from the live generation on disk, not from this process's
+        # copy: another process may have written since we loaded.
+        with self._write_guard, store.writer_lock(self.index_dir, self.config.lock_timeout_s, self.notify):
+            if store.live_generation(self.index_dir) != self.generation:
+                self._load_live()
+            yield
+
+    def _sync(self, documents, chunks, prune, on_progress) -> SyncReport:
         report = SyncReport()
         current = self._state.documents
         incoming = {d.doc_id: d for d in documents}
@@ -253,12 +314,13 @@ class HybridIndex:
         return report
 
     def remove(self, doc_ids: list[str]) -> SyncReport:
-        report = SyncReport(removed=[d for d in doc_ids if d in self._state.documents])
-        if report.removed:
-            keep = {k: v for k, v in self._state.documents.items() if k not in report.removed}
-            self._rebuild(keep, [], set(), None)
-        report.chunks = self.chunk_count
-        return report
+        with self._writing():
+            report = SyncReport(removed=[d for d in doc_ids if d in self._state.documents])
+            if report.removed:
+                keep = {k: v for k, v in self._state.documents.items() if k not in report.removed}
+                self._rebuild(keep, [], set(), None)
+            report.chunks = self.chunk_count
+            return report
 
     def _rebuild(self, documents: dict[str, Document], new_chunks: list[Chunk],
                  changed: set[str], on_progress) -> int:
@@ -276,9 +338,9 @@ class HybridIndex:
                  for i, u in enumerate(kept_units + [unit for unit, _ in fresh])]
         dense = DenseIndex(np.vstack(vectors) if vectors else fresh_vectors, self.embedder.dimension)
         manifest = self._manifest(documents, chunks, units)
-        store.save(self.index_dir, store.StoredIndex(manifest, list(documents.values()), chunks, units, dense))
+        written = store.save(self.index_dir, store.StoredIndex(manifest, list(documents.values()), chunks, units, dense))
         self._install(list(documents.values()), chunks, units, dense)
-        self.manifest = manifest
+        self.manifest, self.generation = manifest, written.name
         return len(texts)
 
     def _embed_passages(self, texts: list[str], on_progress) -> np.ndarray:
@@ -307,7 +369,7 @@ class HybridIndex:
             rows_by_chunk.setdefault(unit.chunk_id, []).append(unit.row)
         self._state = _State(documents={d.doc_id: d for d in documents},
                              chunks={c.chunk_id: c for c in chunks}, units=list(units),
-                             dense=dense, sparse=SparseIndex([u.tokens for u in units]),
+                             dense=dense, sparse=SparseIndex([u.tokens for u in units]) if units else None,
                              rows_by_chunk=rows_by_chunk)
 
 

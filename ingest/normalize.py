@@ -16,11 +16,18 @@ from functools import lru_cache
 from .vietnamese import token_normalize
 
 _WORD = re.compile(r"\w+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _WORD_TOKEN = re.compile(r"\w+(?:[.,]\d+)*%?|[^\w\s]", re.UNICODE)
 
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def valid_text(text: str) -> str:
+    """Text safe to process and print: lone surrogates (undecodable bytes smuggled in by
+    the OS as U+DC80..U+DCFF, or sent by a browser) become U+FFFD."""
+    return text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
 
 
 @lru_cache(maxsize=65536)
