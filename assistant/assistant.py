@@ -60,7 +60,9 @@ class Assistant:
         self.refresh()
 
     def refresh(self) -> None:
-        """Recompute term statistics after documents were added to or removed from the index."""
+        """Recompute term statistics after documents were added to or removed from the index
+        (done by itself when the index serves another generation)."""
+        self._terms_of = self.index.generation
         self.term_weights = TermWeights(list(self.index.chunk_tokens().values()))
 
     def ask(self, question: str, history: Sequence[str | Answer] | None = None,
@@ -80,6 +82,8 @@ class Assistant:
         the final Answer's text once it arrives.
         """
         started = time.perf_counter()
+        if self._terms_of != self.index.generation:
+            self.refresh()
         question = valid_text(question)
         if len(question) > self.config.max_question_chars:
             raise QuestionError(f"Câu hỏi quá dài ({len(question)} ký tự; tối đa "

@@ -105,12 +105,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_ingest(args, settings: Settings) -> int:
     from .progress import Progress
-    from .runtime import empty_index, ingest_into, open_index
+    from .runtime import empty_index, ingest_into, make_ingestor, open_index
     started = time.perf_counter()
     paths = args.paths or [str(settings.corpus)]
     index = empty_index(settings) if args.rebuild else open_index(settings)
     with Progress("Nhúng đoạn văn", "đoạn") as progress:
-        result, report = ingest_into(index, paths, prune=args.prune, on_progress=progress,
+        result, report = ingest_into(index, paths, make_ingestor(settings), prune=args.prune, on_progress=progress,
                                      rebuild=args.rebuild)
     for problem in result.problems:
         print(f"Cảnh báo: bỏ qua {problem.source}: {problem.message}", file=sys.stderr)

@@ -43,6 +43,13 @@ class Settings:
                                  metadata={"help": "Example questions for the trainers' demo mode."})
     upload_dir: Path = field(default=PROJECT_ROOT / "data" / "uploads",
                              metadata={"help": "Where documents uploaded in the admin tab are kept."})
+    max_question_chars: int = field(default=1000, metadata={"help": "Longest question answered."})
+    max_upload_mb: int = field(default=20, metadata={"help": "Largest file the web upload accepts."})
+    max_file_mb: int = field(default=50, metadata={"help": "Largest file ingest reads."})
+    max_comment_chars: int = field(default=2000, metadata={"help": "Longest feedback comment."})
+    feedback_max_mb: int = field(default=10, metadata={"help": "Feedback file size before rotation."})
+    web_concurrency: int = field(default=0,
+                                 metadata={"help": "Answers computed at once by the web server (0: one per CPU core)."})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":

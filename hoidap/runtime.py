@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 
 from index import HybridIndex, SyncReport, make_embedder
-from ingest import IngestResult, Ingestor
+from ingest import IngestConfig, IngestResult, Ingestor
 
 from .config import Settings
 
@@ -18,7 +18,11 @@ def build_assistant(settings: Settings, index: HybridIndex):
                            api_key=settings.llm_api_key, timeout_s=settings.llm_timeout)
     chat_model = make_chat_model(llm_config)
     llm = LLMAnswerer(chat_model, settings.llm) if chat_model is not None else None
-    return Assistant(index, AssistantConfig(), llm=llm)
+    return Assistant(index, AssistantConfig(max_question_chars=settings.max_question_chars), llm=llm)
+
+
+def make_ingestor(settings: Settings) -> Ingestor:
+    return Ingestor(IngestConfig(max_file_bytes=settings.max_file_mb * 2**20))
 
 
 def open_index(settings: Settings, notify: Callable[[str], None] | None = None) -> HybridIndex:
@@ -34,10 +38,10 @@ def empty_index(settings: Settings, notify: Callable[[str], None] | None = None)
     return HybridIndex(settings.index_dir, make_embedder(settings.embedder, settings.threads), notify=notify)
 
 
-def ingest_into(index: HybridIndex, paths: list[str], prune: bool = False,
+def ingest_into(index: HybridIndex, paths: list[str], ingestor: Ingestor | None = None, prune: bool = False,
                 on_progress: Callable[[int, int], None] | None = None, rebuild: bool = False
                 ) -> tuple[IngestResult, SyncReport]:
-    result = Ingestor().run(paths)
+    result = (ingestor or Ingestor()).run(paths)
     if rebuild:
         return result, index.rebuild(result.documents, result.chunks, on_progress=on_progress)
     report = index.sync(result.documents, result.chunks, prune=prune, on_progress=on_progress)
@@ -51,7 +55,7 @@ def open_or_build_index(settings: Settings, log=lambda msg: print(msg, file=sys.
     index = open_index(settings, notify=log)
     if index.generation is None:
         log(f"Chưa có chỉ mục ở {settings.index_dir}: đang xây từ kho tài liệu {settings.corpus} …")
-        result, report = ingest_into(index, [str(settings.corpus)])
+        result, report = ingest_into(index, [str(settings.corpus)], make_ingestor(settings))
         for problem in result.problems:
             log(f"Cảnh báo: {problem.source}: {problem.message}")
         log(f"Đã xây chỉ mục: {len(index.documents)} tài liệu, {report.chunks} đoạn.")

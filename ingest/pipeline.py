@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
@@ -12,15 +13,17 @@ from .clean_html import clean_html
 from .clean_text import clean_scrape
 from .metadata import derive_title, detect_provinces, headline
 from .normalize import nfc
-from .readers import ReadError, discover, read
+from .readers import MAX_FILE_BYTES, ReadError, discover, read
 from .records import Chunk, Document, IngestResult, Problem
 
+_WORDS = re.compile(r"[^\W\d_]{2,}")   # a word of two letters or more: the least a document says
 PIPELINE_VERSION = 1  # bump when cleaning or chunking rules change: forces re-indexing
 
 
 @dataclass(frozen=True)
 class IngestConfig:
     chunking: ChunkingConfig = field(default_factory=ChunkingConfig)
+    max_file_bytes: int = MAX_FILE_BYTES   # larger files are reported, not read
 
 
 class Ingestor:
@@ -57,10 +60,12 @@ class Ingestor:
         return result
 
     def ingest_one(self, source: str):
-        raw = read(source)
+        raw = read(source, self.config.max_file_bytes)
         cleaned = clean_html(raw.text) if raw.is_html else clean_scrape(raw.text)
         if not cleaned.text.strip():
             raise ReadError("Không còn nội dung bài viết sau khi làm sạch.")
+        if not _WORDS.search(cleaned.text):
+            raise ReadError("Tệp không có chữ nào đọc được (chỉ có ký hiệu, ký tự điều khiển hoặc một chữ cái).")
         document, chunks = self.describe_and_chunk(
             raw.doc_id, source, cleaned.text, title=cleaned.title or headline(cleaned.text),
             date=cleaned.date, author=cleaned.author)
@@ -82,7 +87,7 @@ class Ingestor:
 
 
 def _fingerprint(document: Document, chunks: list[Chunk], config: IngestConfig) -> str:
-    payload = json.dumps({"version": PIPELINE_VERSION, "config": asdict(config),
+    payload = json.dumps({"version": PIPELINE_VERSION, "config": {"chunking": asdict(config.chunking)},  # limits do not change a document
                           "document": {k: v for k, v in document.to_dict().items()
                                        if k not in ("fingerprint", "source")},
                           "chunks": [c.to_dict() for c in chunks]},

@@ -12,6 +12,7 @@ from .records import Problem
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")
 URL_TIMEOUT_S = 5
+MAX_FILE_BYTES = 50 * 2**20
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,24 @@ def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
     return found, problems
 
 
-def read(source: str) -> RawFile:
+def read(source: str, max_bytes: int = MAX_FILE_BYTES) -> RawFile:
+    """The decoded text of a file or URL; a file over max_bytes is refused unread."""
     if is_url(source):
-        data, doc_id = _fetch(source), _url_doc_id(source)
+        data, doc_id = _fetch(source, max_bytes), _url_doc_id(source)
         is_html = True
     else:
         path = Path(source)
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ReadError(f"Tệp quá lớn ({_mb(size)} MB; tối đa {_mb(max_bytes)} MB). "
+                            "Hãy tách tệp hoặc tăng giới hạn HOIDAP_MAX_FILE_MB.")
         data, doc_id = path.read_bytes(), path.stem
         is_html = path.suffix.lower() in (".html", ".htm")
     return RawFile(doc_id=doc_id, source=source, text=decode(data), is_html=is_html)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.1f}".rstrip("0").rstrip(".")
 
 
 def decode(data: bytes) -> str:
@@ -71,7 +81,10 @@ def decode(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
-        raise ReadError("Tệp nhị phân, không phải văn bản.")
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise ReadError("Tệp nhị phân, không phải văn bản.")
+        return text
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -81,10 +94,30 @@ def decode(data: bytes) -> str:
     return text
 
 
-def _fetch(url: str) -> bytes:
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark (some Windows tools do): ASCII
+    characters then leave a zero in every other byte. None when it does not decode
+    to mostly printable text."""
+    head = data[:4096]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    encoding = "utf-16-le" if odd > even else "utf-16-be"
+    if max(even, odd) < len(head) // 8 or len(data) % 2:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    printable = sum(ch.isprintable() or ch.isspace() for ch in text[:4096])
+    return text if printable >= 0.95 * min(len(text), 4096) else None
+
+
+def _fetch(url: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     try:
         with urllib.request.urlopen(url, timeout=URL_TIMEOUT_S) as response:  # noqa: S310
-            return response.read()
+            data = response.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise ReadError(f"Trang quá lớn (trên {_mb(max_bytes)} MB).")
+            return data
     except (urllib.error.URLError, OSError, ValueError):
         raise ReadError("Không tải được trang (máy không có mạng?). "
                         "Hãy lưu trang thành tệp .html rồi chạy lại với đường dẫn tệp đó.")

@@ -3,26 +3,29 @@ documents. The index and models are loaded once by the caller and shared by all 
 
 from __future__ import annotations
 
-import hmac
 import logging
-from html import escape
 import re
-import shutil
 import tempfile
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 import gradio as gr
 
-from assistant import Answer, Assistant
+from assistant import Answer, Assistant, QuestionError
+from index import IndexDamagedError
+from ingest.normalize import valid_text
 
 from . import render
-from .feedback import FeedbackLog
+from .feedback import FeedbackError, FeedbackLog
+from .login import LoginGuard
+from .uploads import UploadFolder
 
 log = logging.getLogger("hoidap.webui")
 ALL_PROVINCES = "Tất cả"
 UPLOAD_TYPES = [".txt", ".html", ".htm"]
+CHAT_TURNS_KEPT = 20   # answers a session keeps for follow-ups and feedback
+SESSION_TTL_S = 6 * 3600   # a closed tab's state is freed after this long
 
 
 @dataclass(frozen=True)
@@ -37,16 +40,16 @@ class WebConfig:
     """Unlocks the admin tab; empty disables it (there is no default password)."""
     concurrency: int = 4
     """Requests answered at once; more wait in Gradio's queue."""
+    max_upload_mb: int = 20
+    """Largest file accepted by the upload endpoint (Gradio refuses bigger ones)."""
+    max_comment_chars: int = 2000
+    """Longest feedback comment."""
+    feedback_max_mb: int = 10
+    """Feedback file size before it is rotated (5 files kept)."""
     ingest: object = None
     """Callable(paths, on_progress) -> (IngestResult, SyncReport) adding files to the index."""
     remove: object = None
     """Callable(doc_ids) -> SyncReport removing documents from the index."""
-
-
-@dataclass
-class _Shared:
-    """State shared by every session: one writer at a time for the index."""
-    write_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def as_text(text: str) -> str:
@@ -62,8 +65,8 @@ def load_demo_questions(path: Path) -> list[str]:
 
 
 def build_app(assistant: Assistant, config: WebConfig) -> gr.Blocks:
-    feedback = FeedbackLog(config.feedback_path)
-    shared = _Shared()
+    feedback = FeedbackLog(config.feedback_path, max_comment_chars=config.max_comment_chars,
+                           max_bytes=config.feedback_max_mb * 2**20)
 
     with gr.Blocks(title="Hỏi đáp tài liệu chính sách") as app:
         gr.Markdown("## Hỏi đáp tài liệu chính sách\nTrả lời từ các văn bản đã lập chỉ mục, có trích dẫn nguồn.")
@@ -72,7 +75,7 @@ def build_app(assistant: Assistant, config: WebConfig) -> gr.Blocks:
         with gr.Tab("Trình chiếu", id="demo"):
             _demo_tab(assistant, config)
         with gr.Tab("Quản trị", id="admin"):
-            _admin_tab(assistant, config, shared)
+            _admin_tab(assistant, config)
     return app
 
 
@@ -81,8 +84,20 @@ def _province_choices(assistant: Assistant) -> list[str]:
     return [ALL_PROVINCES] + assistant.index.provinces()
 
 
+def index_banner(assistant: Assistant) -> str:
+    """"" normally; a warning when the index on disk changed and cannot be read (the
+    generation already loaded keeps answering)."""
+    try:
+        assistant.index.reload_if_changed()   # a CLI ingest or another worker wrote
+    except IndexDamagedError as err:
+        log.error("index on disk is damaged: %s", err)
+        return (f"<div class='hd-notice' id='index-damaged'>{escape(str(err))} "
+                "Trang vẫn trả lời từ bản chỉ mục đã nạp trước đó.</div>")
+    return ""
+
+
 def _chat_tab(assistant: Assistant, feedback: FeedbackLog) -> None:
-    answers = gr.State([])
+    answers = gr.State([], time_to_live=SESSION_TTL_S)
     with gr.Row():
         with gr.Column(scale=3):
             province = gr.Dropdown(_province_choices(assistant), value=ALL_PROVINCES, label="Tỉnh",
@@ -109,13 +124,14 @@ def _chat_tab(assistant: Assistant, feedback: FeedbackLog) -> None:
             sources = gr.HTML(render.EMPTY_SOURCES, elem_id="sources")
 
     def respond(message, history, previous, chosen):
-        message = (message or "").strip()
+        message = valid_text(message or "").strip()
         if not message:
             yield history, gr.update(), gr.update(), previous, ""
             return
-        history = list(history or []) + [{"role": "user", "content": as_text(message)},
+        history = list(history or []) + [{"role": "user", "content": as_text(message[:300])},
                                          {"role": "assistant", "content": ""}]
-        yield history, "<div class='hd-muted'>Đang tìm trong tài liệu…</div>", "", previous, ""
+        banner = index_banner(assistant)
+        yield history, "<div class='hd-muted'>Đang tìm trong tài liệu…</div>", banner, previous, ""
         try:
             final = None
             for event in assistant.stream(message, history=previous,
@@ -126,7 +142,11 @@ def _chat_tab(assistant: Assistant, feedback: FeedbackLog) -> None:
                     history[-1]["content"] += as_text(event)
                     yield history, gr.update(), "", previous, ""
             history[-1]["content"] = as_text(final.answer)
-            yield history, render.sources_html(final), render.status_html(final), previous + [final], ""
+            kept = (list(previous or []) + [final])[-CHAT_TURNS_KEPT:]
+            yield history, render.sources_html(final), banner + render.status_html(final), kept, ""
+        except QuestionError as err:   # too long, empty: the user can fix it
+            history[-1]["content"] = as_text(str(err))
+            yield history, render.EMPTY_SOURCES, banner, previous, message
         except Exception:  # the app keeps serving; the user sees a Vietnamese message
             log.exception("request failed: %r", message)
             history[-1]["content"] = render.ERROR_MESSAGE
@@ -142,7 +162,10 @@ def _chat_tab(assistant: Assistant, feedback: FeedbackLog) -> None:
         def handler(previous, text):
             if not previous:
                 return "Chưa có câu trả lời nào để góp ý.", text
-            feedback.record(previous[-1], rating, text or "")
+            try:
+                feedback.record(previous[-1], rating, valid_text(text or ""))
+            except FeedbackError as err:
+                return str(err), text
             return "Cảm ơn góp ý của bạn!", ""
         return handler
 
@@ -153,8 +176,9 @@ def _chat_tab(assistant: Assistant, feedback: FeedbackLog) -> None:
 # ---- demo (trainers) -------------------------------------------------------------------
 def _demo_tab(assistant: Assistant, config: WebConfig) -> None:
     questions = load_demo_questions(config.demo_questions_path)
-    last = gr.State(None)
-    gr.Markdown(f"Bấm một câu hỏi mẫu để hỏi. Danh sách lấy từ tệp `{config.demo_questions_path}` "
+    last = gr.State(None, time_to_live=SESSION_TTL_S)
+    # The file's name only: the server's folders are nobody's business in a lecture hall.
+    gr.Markdown(f"Bấm một câu hỏi mẫu để hỏi. Danh sách lấy từ tệp `{config.demo_questions_path.name}` "
                 "(sửa tệp rồi tải lại trang để cập nhật).", elem_classes=["hd-muted"])
     examples = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[[q] for q in questions],
                           label="Câu hỏi mẫu", layout="table", samples_per_page=20, elem_id="demo-examples",
@@ -172,15 +196,18 @@ def _demo_tab(assistant: Assistant, config: WebConfig) -> None:
     handout = gr.File(label="Tài liệu phát tay", interactive=False, elem_id="handout")
 
     def ask(text):
-        text = (text or "").strip()
+        text = valid_text(text or "").strip()
         if not text:
             return gr.update(), gr.update(), None
+        banner = index_banner(assistant)
         try:
             answer = assistant.ask(text)
+        except QuestionError as err:
+            return f"<div class='hd-demo'>{escape(str(err))}</div>", "", None
         except Exception:
             log.exception("demo request failed: %r", text)
             return f"<div class='hd-demo'>{render.ERROR_MESSAGE}</div>", "", None
-        return render.demo_answer_html(answer), render.demo_sources_html(answer), answer
+        return banner + render.demo_answer_html(answer), render.demo_sources_html(answer), answer
 
     examples.click(lambda sample: ask(sample[0]), examples, [answer_view, source_view, last], api_name="demo_example")
     demo_send.click(ask, demo_question, [answer_view, source_view, last], api_name="demo_ask")
@@ -208,12 +235,14 @@ def _documents_table(assistant: Assistant) -> list[list]:
             for d in sorted(index.documents, key=lambda d: d.doc_id)]
 
 
-def _admin_tab(assistant: Assistant, config: WebConfig, shared: _Shared) -> None:
+def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
     if not config.admin_password:
         gr.Markdown("Chức năng quản trị đang **tắt**. Đặt biến môi trường `HOIDAP_ADMIN_PASSWORD` "
                     "rồi khởi động lại để bật.", elem_id="admin-disabled")
         return
-    unlocked = gr.State(False)
+    unlocked = gr.State(False, time_to_live=SESSION_TTL_S)
+    guard = LoginGuard(config.admin_password)
+    folder = UploadFolder(config.upload_dir, tuple(UPLOAD_TYPES))
     with gr.Column(visible=True) as login_box:
         password = gr.Textbox(label="Mật khẩu quản trị", type="password", elem_id="admin-password")
         login = gr.Button("Đăng nhập", elem_id="admin-login")
@@ -224,6 +253,8 @@ def _admin_tab(assistant: Assistant, config: WebConfig, shared: _Shared) -> None
                                  label="Tài liệu đã lập chỉ mục", elem_id="admin-documents")
         uploads = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label="Tải lên tệp .txt/.html",
                           elem_id="admin-upload")
+        replace = gr.Checkbox(False, label="Thay thế tài liệu đã tải lên trước đây có cùng tên tệp",
+                              elem_id="admin-replace")
         add = gr.Button("Thêm vào chỉ mục", variant="primary", elem_id="admin-add")
         with gr.Row():
             to_remove = gr.Dropdown([d.doc_id for d in assistant.index.documents], label="Tài liệu cần xóa",
@@ -231,10 +262,11 @@ def _admin_tab(assistant: Assistant, config: WebConfig, shared: _Shared) -> None
             remove = gr.Button("Xóa tài liệu", variant="stop", elem_id="admin-remove")
         admin_status = gr.Markdown(elem_id="admin-status")
 
-    def do_login(text):
-        ok = hmac.compare_digest((text or "").encode(), config.admin_password.encode())
+    def do_login(text, request: gr.Request):
+        client = getattr(getattr(request, "client", None), "host", None) or "?"
+        ok, message = guard.attempt(client, text or "")
         if not ok:
-            return False, "Sai mật khẩu.", gr.update(), gr.update(visible=False), ""
+            return False, message, gr.update(), gr.update(visible=False), ""
         return True, "", gr.update(visible=False), gr.update(visible=True), ""
 
     login.click(do_login, password, [unlocked, login_status, login_box, panel, password], api_name=False)
@@ -243,40 +275,56 @@ def _admin_tab(assistant: Assistant, config: WebConfig, shared: _Shared) -> None
         ids = [d.doc_id for d in assistant.index.documents]
         return _documents_table(assistant), gr.update(choices=ids, value=None), message
 
-    def do_add(is_unlocked, files, progress=gr.Progress()):
+    def do_add(is_unlocked, files, replace_same_name, progress=gr.Progress()):
         if not is_unlocked:
             return gr.update(), gr.update(), "Cần đăng nhập quản trị."
         if not files:
             return gr.update(), gr.update(), "Chưa chọn tệp nào."
-        config.upload_dir.mkdir(parents=True, exist_ok=True)
-        kept = []
+        kept, lines = [], []
         for item in files:
             source = Path(getattr(item, "name", item))
-            if source.suffix.lower() not in UPLOAD_TYPES:
+            original = getattr(item, "orig_name", None) or source.name
+            if source.stat().st_size > config.max_upload_mb * 2**20:
+                lines.append(f"- Bỏ qua {render.markdown_text(original)}: tệp lớn hơn {config.max_upload_mb} MB.")
                 continue
-            target = config.upload_dir / (re.sub(r"[^\w.-]+", "_", source.stem) + source.suffix.lower())
-            shutil.copyfile(source, target)  # keep the source: the index never owns the only copy
-            kept.append(str(target))
+            try:
+                kept.append(folder.keep(source, original))   # the index never owns the only copy
+            except ValueError as err:
+                lines.append(f"- Bỏ qua {render.markdown_text(original)}: {render.markdown_text(str(err))}")
         if not kept:
-            return gr.update(), gr.update(), "Chỉ nhận tệp .txt, .html, .htm."
+            return gr.update(), gr.update(), "\n".join(lines or ["Chỉ nhận tệp .txt, .html, .htm."])
         progress(0, desc="Đang làm sạch và lập chỉ mục…")
-        with shared.write_lock:
-            result, report = config.ingest(kept, lambda done, total: progress((done, total), desc="Nhúng đoạn văn"))
-            assistant.refresh()
-        lines = [f"Đã thêm {len(report.added)}, cập nhật {len(report.updated)}, giữ nguyên {len(report.unchanged)} "
-                 f"tài liệu ({report.embedded_units} mục được nhúng)."]
-        lines += [f"- Bỏ qua {Path(p.source).name}: {p.message}" for p in result.problems]
-        return refreshed("\n".join(lines))
+        result, report = config.ingest([str(u.path) for u in kept],
+                                       lambda done, total: progress((done, total), desc="Nhúng đoạn văn"))
+        replaced = []
+        for upload in kept:
+            earlier = [d for d in folder.same_name(upload) if d != upload.doc_id]
+            if earlier and replace_same_name and upload.doc_id in {d.doc_id for d in result.documents}:
+                config.remove(earlier)
+                for doc_id in earlier:
+                    folder.retire(doc_id)
+                replaced += earlier
+            elif earlier:
+                lines.append(f"- {render.markdown_text(upload.original_name)}: đã có tài liệu tải lên cùng tên "
+                             f"({render.markdown_text(', '.join(earlier))}); "
+                             "bản mới được thêm riêng. Đánh dấu «Thay thế…» để thay bản cũ.")
+        assistant.refresh()
+        summary = (f"Đã thêm {len(report.added)}, cập nhật {len(report.updated)}, giữ nguyên {len(report.unchanged)} "
+                   f"tài liệu ({report.embedded_units} mục được nhúng)"
+                   + (f"; thay thế {', '.join(replaced)}." if replaced else "."))
+        names = {str(u.path): u.original_name for u in kept}
+        lines += [f"- Bỏ qua {render.markdown_text(names.get(p.source, Path(p.source).name))}: "
+                  f"{render.markdown_text(p.message)}" for p in result.problems]
+        return refreshed("\n".join([summary] + lines))
 
     def do_remove(is_unlocked, doc_id):
         if not is_unlocked:
             return gr.update(), gr.update(), "Cần đăng nhập quản trị."
         if not doc_id:
             return gr.update(), gr.update(), "Hãy chọn tài liệu cần xóa."
-        with shared.write_lock:
-            report = config.remove([doc_id])
-            assistant.refresh()
+        report = config.remove([doc_id])
+        assistant.refresh()
         return refreshed(f"Đã xóa {doc_id}." if report.removed else f"Không có tài liệu {doc_id}.")
 
-    add.click(do_add, [unlocked, uploads], [documents, to_remove, admin_status], api_name=False)
+    add.click(do_add, [unlocked, uploads, replace], [documents, to_remove, admin_status], api_name=False)
     remove.click(do_remove, [unlocked, to_remove], [documents, to_remove, admin_status], api_name=False)

@@ -3,6 +3,7 @@ documents and questions are always shown as text, never rendered as markup."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from assistant import Answer, Citation
@@ -66,17 +67,32 @@ def _source(citation: Citation) -> str:
             f"<div>{escape(before)}<mark>{escape(citation.quote)}</mark>{escape(after)}</div></details>")
 
 
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MARKDOWN_BLOCK_START = re.compile(r"^(\d+)([.)])|^([#>+\-=])")
+
+
+def markdown_text(text: str) -> str:
+    """Text that any CommonMark renderer shows literally, on one line: HTML special
+    characters become entities (no tag, no script runs), inline Markdown is
+    backslash-escaped (no link, image, emphasis or code span), a leading list or heading
+    mark is escaped, and line breaks become spaces."""
+    text = _MARKDOWN_INLINE.sub(r"\\\1", escape(" ".join(str(text).split()), quote=True))
+    return _MARKDOWN_BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
+
+
 def handout_markdown(answer: Answer) -> str:
-    lines = ["# Hỏi đáp tài liệu", "", f"**Câu hỏi:** {answer.question}", "", f"**Trả lời:** {answer.answer}", ""]
+    md = markdown_text
+    lines = ["# Hỏi đáp tài liệu", "", f"**Câu hỏi:** {md(answer.question)}", "",
+             f"**Trả lời:** {md(answer.answer)}", ""]
     if not answer.refused:
-        lines += [f"_{BADGE_GROUNDED if answer.grounded else BADGE_UNGROUNDED}_", ""]
+        lines += [f"_{md(BADGE_GROUNDED if answer.grounded else BADGE_UNGROUNDED)}_", ""]
     if answer.notice:
-        lines += [f"> {answer.notice}", ""]
+        lines += [f"> {md(answer.notice)}", ""]
     if answer.citations:
         lines += ["## Nguồn", ""]
         for c in answer.citations:
-            lines += [f"[{c.n}] **{c.title}** — {c.province or 'không rõ tỉnh'}, {c.date_label or 'không rõ ngày'} "
-                      f"(`{c.doc_id}`)", "", f"> {c.quote}", ""]
+            lines += [f"\\[{c.n}\\] **{md(c.title)}** — {md(c.province or 'không rõ tỉnh')}, "
+                      f"{md(c.date_label or 'không rõ ngày')} ({md(c.doc_id)})", "", f"> {md(c.quote)}", ""]
     return "\n".join(lines)
 
 

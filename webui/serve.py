@@ -8,24 +8,33 @@ import time
 from . import render
 from .app import WebConfig, build_app
 
+QUEUE_SIZE = 512   # waiting requests beyond this are turned away with "server busy"
+
 
 def serve(settings, *, block: bool = True, log=print):
     """settings: hoidap.config.Settings. Returns the running app when block is False."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # no outbound calls from the server
-    from hoidap.runtime import build_assistant, ingest_into, open_or_build_index
+    from hoidap.runtime import build_assistant, ingest_into, make_ingestor, open_or_build_index
     started = time.perf_counter()
     index = open_or_build_index(settings, log=log)
     assistant = build_assistant(settings, index)
     assistant.ask("Chuyển đổi số là gì?")  # loads the word segmenter before the first user
+    ingestor = make_ingestor(settings)
     config = WebConfig(
         feedback_path=settings.feedback_path, demo_questions_path=settings.demo_questions,
         upload_dir=settings.upload_dir, admin_password=settings.admin_password,
-        ingest=lambda paths, on_progress: ingest_into(index, paths, on_progress=on_progress),
+        concurrency=settings.web_concurrency or max(1, os.cpu_count() or 1),
+        max_upload_mb=settings.max_upload_mb, max_comment_chars=settings.max_comment_chars,
+        feedback_max_mb=settings.feedback_max_mb,
+        ingest=lambda paths, on_progress: ingest_into(index, paths, ingestor, on_progress=on_progress),
         remove=index.remove)
     app = build_app(assistant, config)
-    app.queue(default_concurrency_limit=config.concurrency, max_size=64)
+    # Answers are CPU-bound (~40 ms each): more at once than cores only adds contention;
+    # the queue holds the rest in order, so a burst waits briefly instead of failing.
+    app.queue(default_concurrency_limit=config.concurrency, max_size=QUEUE_SIZE)
     log(f"Đã nạp {len(index.documents)} tài liệu trong {time.perf_counter() - started:.1f} giây. "
         f"Mở http://{settings.host}:{settings.port} để hỏi đáp.")
     app.launch(server_name=settings.host, server_port=settings.port, css=render.CSS, show_error=False,
-               prevent_thread_lock=not block, quiet=True, footer_links=[])
+               prevent_thread_lock=not block, quiet=True, footer_links=[],
+               max_file_size=f"{config.max_upload_mb}mb")
     return app

@@ -1,6 +1,7 @@
 """A person in Chromium: types a question, watches the answer and its sources appear,
 uploads a document in the admin tab and finds it by a question."""
 
+import json
 import shutil
 import time
 
@@ -80,7 +81,10 @@ def test_admin_upload_then_the_document_answers(browser, server, tmp_path):
     browser.find_element(By.ID, "admin-add").click()
     wait(browser, 120).until(EC.text_to_be_present_in_element((By.ID, "admin-status"), "Đã thêm 1"))
     assert "son_la_chuyen_doi_so" in browser.find_element(By.ID, "admin-documents").text
-    assert (server[1] / "uploads" / "son_la_chuyen_doi_so.txt").is_file()
+    kept = list((server[1] / "uploads").glob("son_la_chuyen_doi_so-*.txt"))
+    assert len(kept) == 1, "an upload is kept under a name of its own (name + content hash)"
+    assert json.loads(kept[0].with_name(kept[0].name + ".json").read_text(encoding="utf-8"))[
+        "original_name"] == "son_la_chuyen_doi_so.txt"
 
     browser.find_element(By.XPATH, "//button[@role='tab'][contains(., 'Hỏi đáp')]").click()
     ask(browser, "Sơn La có bao nhiêu tổ công nghệ số cộng đồng?")

@@ -37,7 +37,28 @@ def test_status_badge_and_notices():
 
 def test_handouts():
     md = render.handout_markdown(answer())
-    assert "**Câu hỏi:** Câu hỏi **đậm** <i>?</i>" in md and "> Kinh tế số đóng góp" in md
+    assert "**Câu hỏi:** Câu hỏi \\*\\*đậm\\*\\* &lt;i&gt;?&lt;/i&gt;" in md and "> Kinh tế số đóng góp" in md
     page = render.handout_html(answer())
     assert page.startswith("<!doctype html>") and "@page" in page and "<script>" not in page
     assert "&lt;i&gt;?&lt;/i&gt;" in page and "http" not in page
+
+
+HOSTILE = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "[bấm](javascript:alert(1))",
+           "![x](http://evil/x.png)", "`code` *em* _em_ <b>b</b>", "<a href='javascript:alert(1)'>a</a>",
+           "1. danh sách\n- mục\n# tiêu đề", "\\<script>alert(1)</script>", "<!-- x --><style>*{}</style>"]
+
+
+def test_markdown_handout_renders_hostile_text_literally():
+    """Rendered as CommonMark (raw HTML allowed, as most viewers do), nothing the question or
+    a document says becomes a tag, a link, an image or formatting (issue 14.5)."""
+    from markdown_it import MarkdownIt
+    renderer = MarkdownIt("commonmark")
+    for hostile in HOSTILE:
+        hostile_citation = citation(title=hostile, quote=hostile, text=hostile, quote_start=0,
+                                    quote_end=len(hostile), doc_id=hostile, province=hostile)
+        page = renderer.render(render.handout_markdown(answer(question=hostile, answer=hostile,
+                                                              notice=hostile, citations=[hostile_citation])))
+        for tag in ("<img", "<script", "<a ", "<b>", "<em>em", "<code>", "<style", "<!--", "<ol", "<h2>tiêu"):
+            assert tag not in page, (hostile, tag, page)
+        flat = " ".join(hostile.split())
+        assert __import__("html").escape(flat, quote=False) in page.replace("&quot;", '"').replace("&#x27;", "'")
