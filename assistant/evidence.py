@@ -195,12 +195,10 @@ def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_spa
         if previous is not None:
             frame_tokens += previous.tokens[previous.heading_tokens:]
     body = token_string(unit.tokens[unit.heading_tokens:], accentless)
-    overlap = _overlap(question, [
-        (1.0, body),
-        (FRAME_TERM_CREDIT, token_string(frame_tokens, accentless)),
-        (CHUNK_TERM_CREDIT, token_string(chunk_unit.tokens, accentless))], weights)
-    rarest = _rarest_found(question, weights, [(1.0, body), (FRAME_TERM_CREDIT, token_string(frame_tokens, accentless)),
-                                               (CHUNK_TERM_CREDIT, token_string(chunk_unit.tokens, accentless))])
+    places = [(1.0, body), (FRAME_TERM_CREDIT, token_string(frame_tokens, accentless)),
+              (CHUNK_TERM_CREDIT, token_string(chunk_unit.tokens, accentless))]
+    overlap = _overlap(question, places, weights)
+    rarest = _rarest_found(question, weights, places)
     overlap_body = sentence_overlap.get((hit.chunk.chunk_id, unit.start)) if unit.kind != "window" else None
     if overlap_body is None:
         overlap_body = _overlap(question, [(1.0, body)], weights)
@@ -211,7 +209,8 @@ def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_spa
                  if 0 <= i < len(sentences)]
     # How much of the quote only restates the question: an answer adds something new.
     quote_words = [w for w in body.split("|") if w]
-    restated = sum(contains_term(question.term_string, w) for w in quote_words) / max(1, len(quote_words))
+    asked = question.term_string
+    restated = sum(contains_term(asked, w) for w in quote_words) / max(1, len(quote_words))
     quote_syllables = [w for word in quote_words for w in word.split()]
     single, pairs = _syllable_overlap(syllables, set(quote_syllables), set(zip(quote_syllables, quote_syllables[1:])))
     type_fit = _type_fit(question, text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 from ingest.metadata import provinces_named_in
 from ingest.normalize import ascii_key, looks_accentless, looks_english, nfc, numbers_in
@@ -84,7 +85,7 @@ class Question:
     resolved_from: str | None = None            # the previous question it was merged with
     notes: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def term_string(self) -> str:
         """The key terms in the token-string form of assistant/terms.py ("|kinh tế|số|")."""
         return "|" + "|".join(self.key_terms) + "|"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import trafilatura
 from bs4 import BeautifulSoup
 
@@ -9,10 +11,20 @@ from .clean_text import clean_scrape
 from .records import CleanedText
 
 
+# libxml2 (under trafilatura) stops building the tree ~255 elements deep and silently
+# drops everything below; such pages go to Python's html.parser, which has no limit.
+LXML_SAFE_DEPTH = 200
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 def clean_html(html: str) -> CleanedText:
-    extracted = trafilatura.bare_extraction(html, include_comments=False, include_tables=True,
-                                            favor_recall=True, with_metadata=True)
-    data = extracted.as_dict() if hasattr(extracted, "as_dict") else (extracted or {})
+    if _nesting_depth(html) > LXML_SAFE_DEPTH:
+        data = {"title": BeautifulSoup(html, "html.parser").title.get_text() if "<title" in html.lower() else ""}
+    else:
+        extracted = trafilatura.bare_extraction(html, include_comments=False, include_tables=True,
+                                                favor_recall=True, with_metadata=True)
+        data = extracted.as_dict() if hasattr(extracted, "as_dict") else (extracted or {})
     body = data.get("text") or _visible_text(html)
     # The same rules as for plain scrapes catch what trafilatura lets through
     # (e.g. a "Tin Liên Quan: ..." paragraph inside the article body).
@@ -29,3 +41,13 @@ def _visible_text(html: str) -> str:
     for tag in soup(["script", "style", "nav", "header", "footer", "aside", "form"]):
         tag.decompose()
     return soup.get_text("\n")
+
+
+def _nesting_depth(html: str) -> int:
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG.findall(html):
+        if name.lower() in _VOID or self_closing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest

@@ -9,6 +9,7 @@ from . import render
 from .app import WebConfig, build_app
 
 QUEUE_SIZE = 512   # waiting requests beyond this are turned away with "server busy"
+STATUS_UPDATE_S = 5.0
 
 
 def serve(settings, *, block: bool = True, log=print):
@@ -31,7 +32,10 @@ def serve(settings, *, block: bool = True, log=print):
     app = build_app(assistant, config)
     # Answers are CPU-bound (~40 ms each): more at once than cores only adds contention;
     # the queue holds the rest in order, so a burst waits briefly instead of failing.
-    app.queue(default_concurrency_limit=config.concurrency, max_size=QUEUE_SIZE)
+    # Queue position updates go to every waiting client whenever any job ends ("auto"):
+    # with 50 waiting that is O(n²) messages; every few seconds is enough for a person.
+    app.queue(default_concurrency_limit=config.concurrency, max_size=QUEUE_SIZE,
+              status_update_rate=STATUS_UPDATE_S)
     log(f"Đã nạp {len(index.documents)} tài liệu trong {time.perf_counter() - started:.1f} giây. "
         f"Mở http://{settings.host}:{settings.port} để hỏi đáp.")
     app.launch(server_name=settings.host, server_port=settings.port, css=render.CSS, show_error=False,

@@ -112,3 +112,24 @@ def test_documents_of_different_dates_disagreeing_show_newest_first(tmp_path, em
     assert answer.answer.startswith("Theo bài ngày 01/02/2026,") and "Theo bài ngày 01/03/2025," in answer.answer
     assert answer.answer.index("65%") < answer.answer.index("40%")
     assert [c.doc_id for c in answer.citations] == ["new", "old"] and answer.grounded
+
+
+@pytest.mark.parametrize("question", ["1", "?", "ok", "xin chào", "abc", "Cảm ơn!"])
+def test_a_question_with_nothing_to_look_for_asks_for_more(assistant, question):
+    """Issue 14.10: "1" used to get a cited answer about whatever ranked first."""
+    from assistant.assistant import UNCLEAR_NOTICE
+    answer = assistant.ask(question)
+    assert answer.refused and answer.notice == UNCLEAR_NOTICE and not answer.citations
+
+
+def test_thanks_after_the_question_does_not_matter(assistant):
+    answer = assistant.ask("Mục tiêu kinh tế số của Lào Cai đến năm 2030? Cảm ơn")
+    assert not answer.refused and "20% GRDP" in answer.answer
+
+
+def test_limits_and_undecodable_text(assistant):
+    from assistant import QuestionError
+    with pytest.raises(QuestionError, match="quá dài"):
+        assistant.ask("kinh tế số " * 100)
+    answer = assistant.ask("Mục tiêu kinh tế số của Lào Cai đến năm 2030\udcff?")
+    answer.answer.encode("utf-8")

@@ -21,3 +21,14 @@ def test_html_keeps_the_article_and_drops_furniture():
     for noise in ("Trang chủ", "bóng chuyền", "Làng Nủ", "0214.3840.044"):
         assert noise not in cleaned.text
     assert cleaned.title == "Lào Cai phát triển kinh tế số"
+
+
+def test_html_nested_deeper_than_libxml2_allows_keeps_all_its_text():
+    """Issue 14.9: trafilatura's parser stopped ~255 levels deep and the rest vanished."""
+    from ingest.clean_html import clean_html
+    levels = 600
+    html = ("<html><head><title>Kế hoạch</title></head><body>"
+            + "".join(f"<div><p>Mức {i}: nội dung về chuyển đổi số cấp xã.</p>" for i in range(levels))
+            + "</div>" * levels + "</body></html>")
+    cleaned = clean_html(html)
+    assert cleaned.text.count("Mức ") == levels and "Mức 599:" in cleaned.text

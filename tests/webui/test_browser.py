@@ -2,7 +2,10 @@
 uploads a document in the admin tab and finds it by a question."""
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 
 import pytest
@@ -67,6 +70,19 @@ def test_markup_in_questions_is_shown_as_text(browser, server):
 
 
 def test_admin_upload_then_the_document_answers(browser, server, tmp_path):
+    # A CLI ingest into the running server's index first: the server must answer from it
+    # and its upload must not drop it (it used to write from its stale in-memory copy).
+    cli_doc = tmp_path / "dien_bien_ghi_chu.txt"
+    cli_doc.write_text("Điện Biên phát triển hạ tầng số\n\nTỉnh Điện Biên lắp đặt 320 điểm phát wifi miễn phí "
+                       "tại các trường học.\n", encoding="utf-8")
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    subprocess.run([sys.executable, "-m", "hoidap", "ingest", str(cli_doc), "--index-dir", str(server[1] / "index")],
+                   check=True, capture_output=True, env=env, timeout=300)
+    browser.get(server[0])
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#question textarea")))
+    ask(browser, "Điện Biên lắp đặt bao nhiêu điểm phát wifi miễn phí?")
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "sources"), "Điện Biên phát triển hạ tầng số"))
+
     document = tmp_path / "son_la_chuyen_doi_so.txt"
     document.write_text("Sơn La đẩy mạnh chuyển đổi số\n\nTỉnh Sơn La đặt mục tiêu đến năm 2030 có 95% hồ sơ "
                         "thủ tục hành chính được xử lý trực tuyến. Sơn La thành lập 1.250 tổ công nghệ số cộng đồng.\n",
@@ -80,7 +96,8 @@ def test_admin_upload_then_the_document_answers(browser, server, tmp_path):
     wait(browser).until(EC.text_to_be_present_in_element((By.ID, "admin-upload"), "son_la_chuyen_doi_so"))
     browser.find_element(By.ID, "admin-add").click()
     wait(browser, 120).until(EC.text_to_be_present_in_element((By.ID, "admin-status"), "Đã thêm 1"))
-    assert "son_la_chuyen_doi_so" in browser.find_element(By.ID, "admin-documents").text
+    listed = browser.find_element(By.ID, "admin-documents").text
+    assert "son_la_chuyen_doi_so" in listed and "dien_bien_ghi_chu" in listed
     kept = list((server[1] / "uploads").glob("son_la_chuyen_doi_so-*.txt"))
     assert len(kept) == 1, "an upload is kept under a name of its own (name + content hash)"
     assert json.loads(kept[0].with_name(kept[0].name + ".json").read_text(encoding="utf-8"))[
