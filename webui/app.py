@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
@@ -84,6 +84,13 @@ def _province_choices(assistant: Assistant) -> list[str]:
     return [ALL_PROVINCES] + assistant.index.provinces()
 
 
+def for_session(answer: Answer) -> Answer:
+    """What a session keeps of an answer (follow-ups, feedback, handouts): without the
+    retrieved passages and their scores, ~20× smaller. Sessions live for hours; a server
+    keeping every answer whole grew ~130 MiB per 1,000 requests (benchmarks/bench_load.py)."""
+    return replace(answer, retrieved=[], related=[])
+
+
 def index_banner(assistant: Assistant) -> str:
     """"" normally; a warning when the index on disk changed and cannot be read (the
     generation already loaded keeps answering)."""
@@ -131,18 +138,19 @@ def _chat_tab(assistant: Assistant, feedback: FeedbackLog) -> None:
         history = list(history or []) + [{"role": "user", "content": as_text(message[:300])},
                                          {"role": "assistant", "content": ""}]
         banner = index_banner(assistant)
-        yield history, "<div class='hd-muted'>Đang tìm trong tài liệu…</div>", banner, previous, ""
+        if assistant.llm is not None:   # an extractive answer takes ~40 ms: no placeholder
+            yield history, "<div class='hd-muted'>Đang tìm trong tài liệu…</div>", banner, previous, ""
         try:
             final = None
             for event in assistant.stream(message, history=previous,
                                           province=None if chosen in (None, ALL_PROVINCES) else chosen):
                 if isinstance(event, Answer):
                     final = event
-                else:
+                elif assistant.llm is not None:   # an LLM's tokens, shown as they come
                     history[-1]["content"] += as_text(event)
                     yield history, gr.update(), "", previous, ""
             history[-1]["content"] = as_text(final.answer)
-            kept = (list(previous or []) + [final])[-CHAT_TURNS_KEPT:]
+            kept = (list(previous or []) + [for_session(final)])[-CHAT_TURNS_KEPT:]
             yield history, render.sources_html(final), banner + render.status_html(final), kept, ""
         except QuestionError as err:   # too long, empty: the user can fix it
             history[-1]["content"] = as_text(str(err))
@@ -152,9 +160,16 @@ def _chat_tab(assistant: Assistant, feedback: FeedbackLog) -> None:
             history[-1]["content"] = render.ERROR_MESSAGE
             yield history, render.EMPTY_SOURCES, "", previous, ""
 
+    def respond_at_once(message, history, previous, chosen):
+        *_, last = respond(message, history, previous, chosen)
+        return last
+
+    # Without an LLM there is nothing to stream: a plain function costs Gradio one thread
+    # hop per answer instead of one per step of a generator.
+    handler = respond if assistant.llm is not None else respond_at_once
     outputs = [chatbot, sources, status, answers, question]
-    send.click(respond, [question, chatbot, answers, province], outputs, api_name="ask")
-    question.submit(respond, [question, chatbot, answers, province], outputs, api_name=False)
+    send.click(handler, [question, chatbot, answers, province], outputs, api_name="ask")
+    question.submit(handler, [question, chatbot, answers, province], outputs, api_name=False)
     new_chat.click(lambda: ([], render.EMPTY_SOURCES, "", [], "", ""), None,
                    [chatbot, sources, status, answers, question, thanks], api_name="new_conversation")
 
@@ -207,7 +222,7 @@ def _demo_tab(assistant: Assistant, config: WebConfig) -> None:
         except Exception:
             log.exception("demo request failed: %r", text)
             return f"<div class='hd-demo'>{render.ERROR_MESSAGE}</div>", "", None
-        return banner + render.demo_answer_html(answer), render.demo_sources_html(answer), answer
+        return banner + render.demo_answer_html(answer), render.demo_sources_html(answer), for_session(answer)
 
     examples.click(lambda sample: ask(sample[0]), examples, [answer_view, source_view, last], api_name="demo_example")
     demo_send.click(ask, demo_question, [answer_view, source_view, last], api_name="demo_ask")
