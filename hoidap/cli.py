@@ -110,8 +110,9 @@ def _cmd_ingest(args, settings: Settings) -> int:
     paths = args.paths or [str(settings.corpus)]
     index = empty_index(settings) if args.rebuild else open_index(settings)
     with Progress("Nhúng đoạn văn", "đoạn") as progress:
-        result, report = ingest_into(index, paths, make_ingestor(settings), prune=args.prune, on_progress=progress,
-                                     rebuild=args.rebuild)
+        result, report = ingest_into(
+            index, paths, make_ingestor(settings), prune=args.prune, on_progress=progress, rebuild=args.rebuild,
+            on_batch=lambda done, total: print(f"Đã lưu chỉ mục: {done}/{total} tệp.", file=sys.stderr, flush=True))
     for problem in result.problems:
         print(f"Cảnh báo: bỏ qua {problem.source}: {problem.message}", file=sys.stderr)
     if args.report:

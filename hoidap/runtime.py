@@ -38,13 +38,34 @@ def empty_index(settings: Settings, notify: Callable[[str], None] | None = None)
     return HybridIndex(settings.index_dir, make_embedder(settings.embedder, settings.threads), notify=notify)
 
 
+BATCH_FILES = 64   # a long ingest is saved every this many files
+
+
 def ingest_into(index: HybridIndex, paths: list[str], ingestor: Ingestor | None = None, prune: bool = False,
-                on_progress: Callable[[int, int], None] | None = None, rebuild: bool = False
+                on_progress: Callable[[int, int], None] | None = None, rebuild: bool = False,
+                batch_files: int = BATCH_FILES, on_batch: Callable[[int, int], None] | None = None
                 ) -> tuple[IngestResult, SyncReport]:
-    result = (ingestor or Ingestor()).run(paths)
-    if rebuild:
-        return result, index.rebuild(result.documents, result.chunks, on_progress=on_progress)
-    report = index.sync(result.documents, result.chunks, prune=prune, on_progress=on_progress)
+    """Read the paths and add them to the index, saving after every `batch_files` files:
+    an interrupted ingest keeps what it finished. on_batch(files done, files in all) is
+    called after each save."""
+    result, report = IngestResult(), SyncReport()
+    for n, (batch, done, total) in enumerate((ingestor or Ingestor()).run_batches(paths, batch_files)):
+        if rebuild and n == 0:
+            part = index.rebuild(batch.documents, batch.chunks, on_progress=on_progress)
+        else:
+            part = index.sync(batch.documents, batch.chunks, on_progress=on_progress)
+        result.documents += batch.documents
+        result.chunks += batch.chunks
+        result.dropped.update(batch.dropped)
+        result.problems += batch.problems
+        for name in ("added", "updated", "unchanged"):
+            getattr(report, name).extend(getattr(part, name))
+        report.embedded_units += part.embedded_units
+        if on_batch and total > batch_files:
+            on_batch(done, total)
+    if prune:   # every source read above exists, so only documents of vanished files go
+        report.removed = index.sync([], [], prune=True).removed
+    report.chunks = index.chunk_count
     return result, report
 
 

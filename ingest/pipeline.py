@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from .chunking import ChunkingConfig, chunk_text
@@ -38,26 +38,42 @@ class Ingestor:
 
     def run(self, paths: list[str],
             on_file: Callable[[str], None] | None = None) -> IngestResult:
-        sources, problems = discover(paths)
-        result = IngestResult(problems=problems)
-        seen: dict[str, str] = {}
-        for source in sources:
-            if on_file:
-                on_file(source)
-            try:
-                document, chunks, dropped = self.ingest_one(source)
-            except ReadError as err:
-                result.problems.append(Problem(source, str(err)))
-                continue
-            if document.doc_id in seen:
-                result.problems.append(Problem(
-                    source, f"Trùng mã tài liệu '{document.doc_id}' với {seen[document.doc_id]}; bỏ qua."))
-                continue
-            seen[document.doc_id] = source
-            result.documents.append(document)
-            result.chunks.extend(chunks)
-            result.dropped[document.doc_id] = dropped
+        result = IngestResult()
+        for batch, _, _ in self.run_batches(paths, batch_files=0, on_file=on_file):
+            result.documents += batch.documents
+            result.chunks += batch.chunks
+            result.dropped.update(batch.dropped)
+            result.problems += batch.problems
         return result
+
+    def run_batches(self, paths: list[str], batch_files: int,
+                    on_file: Callable[[str], None] | None = None
+                    ) -> Iterator[tuple[IngestResult, int, int]]:
+        """(result, files done, files in all) for each run of `batch_files` files (0: all
+        in one), so a long ingest can be saved as it goes. Document ids stay unique across
+        batches."""
+        sources, problems = discover(paths)
+        size = batch_files or max(1, len(sources))
+        seen: dict[str, str] = {}
+        for offset in range(0, max(1, len(sources)), size):
+            result = IngestResult(problems=problems if offset == 0 else [])
+            for source in sources[offset:offset + size]:
+                if on_file:
+                    on_file(source)
+                try:
+                    document, chunks, dropped = self.ingest_one(source)
+                except ReadError as err:
+                    result.problems.append(Problem(source, str(err)))
+                    continue
+                if document.doc_id in seen:
+                    result.problems.append(Problem(
+                        source, f"Trùng mã tài liệu '{document.doc_id}' với {seen[document.doc_id]}; bỏ qua."))
+                    continue
+                seen[document.doc_id] = source
+                result.documents.append(document)
+                result.chunks.extend(chunks)
+                result.dropped[document.doc_id] = dropped
+            yield result, min(offset + size, len(sources)), len(sources)
 
     def ingest_one(self, source: str):
         raw = read(source, self.config.max_file_bytes)

@@ -72,3 +72,30 @@ def test_admin_tab_is_disabled_without_a_password(tmp_path, corpus_index_dir):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_uploads_over_the_limit_are_refused_and_no_server_path_is_shown(server):
+    """Issue 14.7: Gradio's upload endpoint took any size without login; 14.10: the demo
+    tab showed the server's absolute path."""
+    import urllib.error
+    import urllib.request
+    import uuid
+
+    from hoidap.config import PROJECT_ROOT
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n"
+            "Content-Type: text/plain\r\n\r\n").encode() + b"x" * (2 * 2**20) + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(server[0] + "gradio_api/upload", data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        status = urllib.request.urlopen(request, timeout=30).status
+    except urllib.error.HTTPError as err:
+        status = err.code
+    assert status == 413
+    page = urllib.request.urlopen(server[0] + "config", timeout=10).read().decode("utf-8")
+    assert "demo_questions.txt" in page and str(PROJECT_ROOT) not in page
+
+
+def test_an_over_long_question_gets_a_message_not_a_stall(client):
+    chat, sources, status, box = client.predict("kinh tế số " * 1000, [], "Tất cả", api_name="/ask")
+    assert "quá dài" in text_of(chat[-1]) and "tối đa 1000" in text_of(chat[-1])
