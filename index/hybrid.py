@@ -99,6 +99,7 @@ class HybridIndex:
         self._query_cache: dict[str, np.ndarray] = {}
         self._write_guard = threading.Lock()
         self._reload_guard = threading.Lock()
+        self._damaged: tuple[str, store.IndexDamagedError] | None = None   # generation that failed to load
 
     @classmethod
     def open(cls, index_dir: Path, embedder, config: IndexConfig = IndexConfig(),
@@ -140,10 +141,16 @@ class HybridIndex:
         live = store.live_generation(self.index_dir)
         if live is None or live == self.generation:
             return False
+        if self._damaged is not None and self._damaged[0] == live:
+            raise self._damaged[1]   # the same broken generation: do not read it again per request
         with self._reload_guard:
             if store.live_generation(self.index_dir) == self.generation:
                 return False   # another thread reloaded while we waited
-            self._load_live()
+            try:
+                self._load_live()
+            except store.IndexDamagedError as err:
+                self._damaged = (live, err)
+                raise
         return True
 
     # ---- reading -------------------------------------------------------------------

@@ -89,3 +89,18 @@ def test_stale_temporaries_of_a_killed_writer_are_removed_by_the_next_writer(tmp
     result = Ingestor().run([str(small_corpus)])
     HybridIndex.open(index_dir, embedder).sync(result.documents, result.chunks)
     assert not list(index_dir.glob(".tmp-*"))
+
+
+def test_a_reader_keeps_serving_when_the_new_generation_is_damaged(tmp_path, small_corpus, embedder):
+    from index import IndexDamagedError
+    index_dir = tmp_path / "index"
+    first = Ingestor().run([str(small_corpus)])
+    HybridIndex.open(index_dir, embedder).sync(first.documents, first.chunks)
+    reader = HybridIndex.open(index_dir, embedder)
+    extra = _ingest(tmp_path, "extra", "Văn bản thêm\n\nHuyện lắp 45 camera giám sát giao thông.\n")
+    HybridIndex.open(index_dir, embedder).sync(extra.documents, extra.chunks)
+    (store.current_generation(index_dir) / "units.jsonl").write_text("[1]\n", encoding="utf-8")
+    for _ in range(2):   # reported on every request, read from disk only once
+        with pytest.raises(IndexDamagedError, match="bị hỏng"):
+            reader.reload_if_changed()
+    assert reader.search("kinh tế số 20% GRDP", 1)[0].chunk.doc_id == "lao_cai_note"
