@@ -77,7 +77,7 @@ class Ingestor:
 
     def ingest_one(self, source: str):
         raw = read(source, self.config.max_file_bytes)
-        cleaned = clean_html(raw.text) if raw.is_html else clean_scrape(raw.text)
+        cleaned = raw.cleaned or (clean_html(raw.text) if raw.is_html else clean_scrape(raw.text))
         if not cleaned.text.strip():
             raise ReadError("Không còn nội dung bài viết sau khi làm sạch.")
         if not _WORDS.search(cleaned.text):

@@ -8,9 +8,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import Problem
+from .office import OfficeError, docx_text
+from .records import CleanedText, Problem
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx")
 URL_TIMEOUT_S = 5
 MAX_FILE_BYTES = 50 * 2**20
 
@@ -21,6 +22,7 @@ class RawFile:
     source: str
     text: str
     is_html: bool
+    cleaned: CleanedText | None = None   # already clean paragraphs (Word files): no scrape cleaning
 
 
 class ReadError(Exception):
@@ -43,13 +45,13 @@ def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
             files = sorted(p for p in path.rglob("*")
                            if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not files:
-                problems.append(Problem(arg, "Thư mục không có tệp .txt/.html nào."))
+                problems.append(Problem(arg, "Thư mục không có tệp .txt/.html/.docx nào."))
             found.extend(str(p) for p in files)
         elif path.is_file():
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 found.append(str(path))
             else:
-                problems.append(Problem(arg, "Định dạng không hỗ trợ (chỉ nhận .txt, .html, .htm)."))
+                problems.append(Problem(arg, "Định dạng không hỗ trợ (chỉ nhận .txt, .html, .htm, .docx)."))
         else:
             problems.append(Problem(arg, "Không tìm thấy tệp hoặc thư mục này."))
     return found, problems
@@ -68,6 +70,12 @@ def read(source: str, max_bytes: int = MAX_FILE_BYTES) -> RawFile:
                             "Hãy tách tệp hoặc tăng giới hạn HOIDAP_MAX_FILE_MB.")
         data, doc_id = path.read_bytes(), path.stem
         is_html = path.suffix.lower() in (".html", ".htm")
+        if path.suffix.lower() == ".docx":
+            try:
+                cleaned = docx_text(data)
+            except OfficeError as err:
+                raise ReadError(str(err)) from None
+            return RawFile(doc_id=doc_id, source=source, text=cleaned.text, is_html=False, cleaned=cleaned)
     return RawFile(doc_id=doc_id, source=source, text=decode(data), is_html=is_html)
 
 

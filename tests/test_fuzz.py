@@ -64,7 +64,7 @@ file_contents = st.one_of(
 
 
 @FUZZ
-@given(data=file_contents, suffix=st.sampled_from([".txt", ".html"]))
+@given(data=file_contents, suffix=st.sampled_from([".txt", ".html", ".docx"]))
 def test_any_file_becomes_a_document_or_a_message(tmp_path_factory, data, suffix):
     folder = tmp_path_factory.mktemp("fuzz")
     path = folder / f"input{suffix}"

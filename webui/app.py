@@ -23,7 +23,7 @@ from .uploads import UploadFolder
 
 log = logging.getLogger("hoidap.webui")
 ALL_PROVINCES = "Tất cả"
-UPLOAD_TYPES = [".txt", ".html", ".htm"]
+UPLOAD_TYPES = [".txt", ".html", ".htm", ".docx"]
 CHAT_TURNS_KEPT = 20   # answers a session keeps for follow-ups and feedback
 SESSION_TTL_S = 6 * 3600   # a closed tab's state is freed after this long
 
@@ -266,7 +266,7 @@ def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
         documents = gr.Dataframe(headers=["Mã tài liệu", "Tiêu đề", "Tỉnh", "Ngày", "Số đoạn"],
                                  value=_documents_table(assistant), interactive=False, wrap=True,
                                  label="Tài liệu đã lập chỉ mục", elem_id="admin-documents")
-        uploads = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label="Tải lên tệp .txt/.html",
+        uploads = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label="Tải lên tệp .txt/.html/.docx",
                           elem_id="admin-upload")
         replace = gr.Checkbox(False, label="Thay thế tài liệu đã tải lên trước đây có cùng tên tệp",
                               elem_id="admin-replace")
@@ -307,7 +307,7 @@ def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
             except ValueError as err:
                 lines.append(f"- Bỏ qua {render.markdown_text(original)}: {render.markdown_text(str(err))}")
         if not kept:
-            return gr.update(), gr.update(), "\n".join(lines or ["Chỉ nhận tệp .txt, .html, .htm."])
+            return gr.update(), gr.update(), "\n".join(lines or ["Chỉ nhận tệp .txt, .html, .htm, .docx."])
         progress(0, desc="Đang làm sạch và lập chỉ mục…")
         result, report = config.ingest([str(u.path) for u in kept],
                                        lambda done, total: progress((done, total), desc="Nhúng đoạn văn"))
