@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from .metadata import iso_date
 from .normalize import collapse_spaces, match_key, nfc
 from .records import CleanedText, DroppedLine
 
@@ -108,8 +109,7 @@ def _dateline_date(line: str) -> str | None:
     m = _DATELINE.match(line)
     if not m:
         return None
-    day, month, year = (int(g) for g in m.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+    return iso_date(*(int(g) for g in m.groups()))
 
 
 def _looks_like_name(text: str) -> bool:

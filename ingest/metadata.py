@@ -30,6 +30,11 @@ _PATTERNS = {name: re.compile(r"(?<!\w)" + re.escape(ascii_key(name)) + r"(?!\w)
              for name in PROVINCES}
 
 
+def iso_date(day: int, month: int, year: int) -> str | None:
+    """"2020-03-05" from the numbers of "ngày 05 tháng 3 năm 2020"; None when impossible."""
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
 def detect_provinces(text: str) -> tuple[str, ...]:
     """Provinces an article is about, most mentioned first."""
     key = ascii_key(text)

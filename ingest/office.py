@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 
+from .metadata import iso_date
 from .records import CleanedText
 
 _ISSUE_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
@@ -71,7 +72,4 @@ def _table_rows(table) -> list[str]:
 
 def _issue_date(header: str) -> str | None:
     match = _ISSUE_DATE.search(header)
-    if not match:
-        return None
-    day, month, year = (int(g) for g in match.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+    return iso_date(*(int(g) for g in match.groups())) if match else None

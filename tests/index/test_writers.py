@@ -15,13 +15,18 @@ def _ingest(folder, name, text):
     return Ingestor().run([str(path)])
 
 
+def _indexed(index_dir, small_corpus, embedder) -> HybridIndex:
+    """The small corpus written to index_dir, and a second process's view of it."""
+    first = Ingestor().run([str(small_corpus)])
+    HybridIndex.open(index_dir, embedder).sync(first.documents, first.chunks)
+    return HybridIndex.open(index_dir, embedder)
+
+
 def test_a_writer_with_a_stale_copy_keeps_what_another_wrote(tmp_path, small_corpus, embedder):
     """The web server loaded the index, then a CLI ingest added a document: the server's
     next write (an admin upload) must not drop it."""
     index_dir = tmp_path / "index"
-    first = Ingestor().run([str(small_corpus)])
-    HybridIndex.open(index_dir, embedder).sync(first.documents, first.chunks)
-    server = HybridIndex.open(index_dir, embedder)
+    server = _indexed(index_dir, small_corpus, embedder)
 
     cli = _ingest(tmp_path, "cli_doc", "Văn bản CLI\n\nTỉnh đặt mục tiêu 300 điểm truy cập wifi công cộng.\n")
     HybridIndex.open(index_dir, embedder).sync(cli.documents, cli.chunks)
@@ -71,9 +76,7 @@ def test_a_writer_that_cannot_get_the_lock_says_who_holds_it(tmp_path, small_cor
 
 def test_a_reader_picks_up_a_newer_generation(tmp_path, small_corpus, embedder):
     index_dir = tmp_path / "index"
-    first = Ingestor().run([str(small_corpus)])
-    HybridIndex.open(index_dir, embedder).sync(first.documents, first.chunks)
-    reader = HybridIndex.open(index_dir, embedder)
+    reader = _indexed(index_dir, small_corpus, embedder)
     assert reader.reload_if_changed() is False
     extra = _ingest(tmp_path, "extra", "Văn bản thêm\n\nHuyện lắp 45 camera giám sát giao thông.\n")
     HybridIndex.open(index_dir, embedder).sync(extra.documents, extra.chunks)
@@ -94,9 +97,7 @@ def test_stale_temporaries_of_a_killed_writer_are_removed_by_the_next_writer(tmp
 def test_a_reader_keeps_serving_when_the_new_generation_is_damaged(tmp_path, small_corpus, embedder):
     from index import IndexDamagedError
     index_dir = tmp_path / "index"
-    first = Ingestor().run([str(small_corpus)])
-    HybridIndex.open(index_dir, embedder).sync(first.documents, first.chunks)
-    reader = HybridIndex.open(index_dir, embedder)
+    reader = _indexed(index_dir, small_corpus, embedder)
     extra = _ingest(tmp_path, "extra", "Văn bản thêm\n\nHuyện lắp 45 camera giám sát giao thông.\n")
     HybridIndex.open(index_dir, embedder).sync(extra.documents, extra.chunks)
     (store.current_generation(index_dir) / "units.jsonl").write_text("[1]\n", encoding="utf-8")
