@@ -138,9 +138,7 @@ def _cmd_search(args, settings: Settings) -> int:
     from index import Filters
 
     from .runtime import open_or_build_index
-    from ingest.normalize import valid_text
     k = args.k if args.k is not None else settings.top_k
-    args.query = valid_text(args.query)
     if not args.query.strip():
         print("Lỗi: câu hỏi trống: hãy nhập nội dung cần tìm.", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -164,8 +162,6 @@ def _cmd_ask(args, settings: Settings) -> int:
     from dataclasses import replace
 
     from .runtime import build_assistant, open_or_build_index
-    from ingest.normalize import valid_text
-    args.question = valid_text(args.question)
     if not args.question.strip():
         print("Lỗi: câu hỏi trống: hãy nhập câu hỏi.", file=sys.stderr)
         return EXIT_BAD_INPUT

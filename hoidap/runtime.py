@@ -25,16 +25,18 @@ def make_ingestor(settings: Settings) -> Ingestor:
     return Ingestor(IngestConfig(max_file_bytes=settings.max_file_mb * 2**20))
 
 
-def open_index(settings: Settings, notify: Callable[[str], None] | None = None) -> HybridIndex:
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def open_index(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> HybridIndex:
     """The live index in settings.index_dir (empty when there is none). Never writes."""
-    notify = notify or (lambda msg: print(msg, file=sys.stderr, flush=True))
-    return HybridIndex.open(settings.index_dir, make_embedder(settings.embedder, settings.threads),
-                            notify=notify)
+    return HybridIndex.open(settings.index_dir, make_embedder(settings.embedder, settings.threads), notify=notify)
 
 
-def empty_index(settings: Settings, notify: Callable[[str], None] | None = None) -> HybridIndex:
-    """An index over settings.index_dir that does not read it: for `ingest --rebuild`."""
-    notify = notify or (lambda msg: print(msg, file=sys.stderr, flush=True))
+def empty_index(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> HybridIndex:
+    """An index over settings.index_dir that has not read it yet: `ingest --rebuild` writes
+    over a damaged one without reading it."""
     return HybridIndex(settings.index_dir, make_embedder(settings.embedder, settings.threads), notify=notify)
 
 
@@ -69,7 +71,7 @@ def ingest_into(index: HybridIndex, paths: list[str], ingestor: Ingestor | None 
     return result, report
 
 
-def open_or_build_index(settings: Settings, log=lambda msg: print(msg, file=sys.stderr)) -> HybridIndex:
+def open_or_build_index(settings: Settings, log: Callable[[str], None] = _to_stderr) -> HybridIndex:
     """The index, built from the bundled corpus first if the directory holds no index at
     all. An existing index is only read, even when empty; a damaged one is an error
     (IndexDamagedError), never a reason to build over it."""

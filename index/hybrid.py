@@ -14,7 +14,7 @@ import numpy as np
 
 from ingest import Chunk, Document
 from ingest.metadata import provinces_named_in
-from ingest.normalize import ascii_key, looks_accentless, looks_english, search_tokens
+from ingest.normalize import ascii_key, looks_accentless, looks_english, search_tokens, valid_text
 
 from . import store
 from .dense import DenseIndex
@@ -170,7 +170,7 @@ class HybridIndex:
         return sorted({p for d in self._state.documents.values() for p in d.provinces})
 
     def search(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[SearchHit]:
-        query = query.strip()
+        query = valid_text(query).strip()
         if not query:
             raise QueryError("Câu hỏi trống: hãy nhập nội dung cần tìm.")
         if k < 1:

@@ -72,9 +72,7 @@ def live_generation(index_dir: Path) -> str | None:
 
     Raises IndexDamagedError when there is something there that is not a usable index
     (a file instead of a folder, an unreadable or dangling CURRENT)."""
-    index_dir = Path(index_dir)
-    if index_dir.exists() and not index_dir.is_dir():
-        raise IndexDamagedError(index_dir, "đường dẫn chỉ mục là một tệp, không phải thư mục")
+    index_dir = _folder(index_dir)
     pointer = index_dir / CURRENT
     if not pointer.exists():
         return None
@@ -85,6 +83,13 @@ def live_generation(index_dir: Path) -> str | None:
     if not name.startswith("gen-") or "/" in name or "\\" in name or not (index_dir / name).is_dir():
         raise IndexDamagedError(index_dir, f"{CURRENT} trỏ tới thế hệ '{name[:60]}' không tồn tại")
     return name
+
+
+def _folder(index_dir: Path) -> Path:
+    index_dir = Path(index_dir)
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexDamagedError(index_dir, "đường dẫn chỉ mục là một tệp, không phải thư mục")
+    return index_dir
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -172,9 +177,7 @@ def writer_lock(index_dir: Path, timeout_s: float,
     """Hold the index directory's writer lock; wait up to timeout_s for another writer.
 
     Raises IndexBusyError (with who holds it) when the wait runs out."""
-    index_dir = Path(index_dir)
-    if index_dir.exists() and not index_dir.is_dir():
-        raise IndexDamagedError(index_dir, "đường dẫn chỉ mục là một tệp, không phải thư mục")
+    index_dir = _folder(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(index_dir / LOCK, thread_local=False)
     try:
