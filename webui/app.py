@@ -14,6 +14,7 @@ import gradio as gr
 
 from assistant import Answer, Assistant, QuestionError
 from index import IndexDamagedError
+from index.store import REBUILD_HINT
 from ingest.normalize import valid_text
 
 from . import render
@@ -98,7 +99,11 @@ def index_banner(assistant: Assistant) -> str:
         assistant.index.reload_if_changed()   # a CLI ingest or another worker wrote
     except IndexDamagedError as err:
         log.error("index on disk is damaged: %s", err)
-        return (f"<div class='hd-notice' id='index-damaged'>{escape(str(err))} "
+        # The reason, without the server's folders (like the demo tab, the page shows none).
+        reason = err.reason.replace(str(assistant.index.index_dir.resolve()), "…").replace(
+            str(assistant.index.index_dir), "…")
+        return (f"<div class='hd-notice' id='index-damaged'>Chỉ mục trên máy chủ bị hỏng ({escape(reason)}); "
+                f"người quản trị cần xây lại bằng '{REBUILD_HINT}'. "
                 "Trang vẫn trả lời từ bản chỉ mục đã nạp trước đó.</div>")
     return ""
 

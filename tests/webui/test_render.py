@@ -62,3 +62,21 @@ def test_markdown_handout_renders_hostile_text_literally():
             assert tag not in page, (hostile, tag, page)
         flat = " ".join(hostile.split())
         assert __import__("html").escape(flat, quote=False) in page.replace("&quot;", '"').replace("&#x27;", "'")
+
+
+def test_damaged_index_banner_gives_the_reason_but_no_server_path(tmp_path, small_corpus, embedder):
+    from assistant import Assistant
+    from index import HybridIndex
+    from index.store import current_generation
+    from ingest import Ingestor
+    from webui.app import index_banner
+    index_dir = tmp_path / "index"
+    first = Ingestor().run([str(small_corpus)])
+    HybridIndex.open(index_dir, embedder).sync(first.documents, first.chunks)
+    assistant = Assistant(HybridIndex.open(index_dir, embedder))
+    assert index_banner(assistant) == ""
+    HybridIndex.open(index_dir, embedder).remove(["lao_cai_note"])
+    (current_generation(index_dir) / "chunks.jsonl").unlink()
+    banner = index_banner(assistant)
+    assert "bị hỏng" in banner and "hoidap ingest --rebuild" in banner and str(tmp_path) not in banner
+    assert "chunks.jsonl" in banner
