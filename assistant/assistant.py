@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index import Filters, HybridIndex, SearchHit
 from ingest.normalize import ascii_key, numbers_in, valid_text
@@ -68,15 +68,15 @@ class Assistant:
         self.term_weights = TermWeights(list(self.index.chunk_tokens().values()))
 
     def ask(self, question: str, history: Sequence[str | Answer] | None = None,
-            province: str | None = None) -> Answer:
+            province: str | None = None, filters: Filters = Filters()) -> Answer:
         answer = None
-        for event in self.stream(question, history, province):
+        for event in self.stream(question, history, province, filters):
             if isinstance(event, Answer):
                 answer = event
         return answer
 
     def stream(self, question: str, history: Sequence[str | Answer] | None = None,
-               province: str | None = None) -> Iterator[str | Answer]:
+               province: str | None = None, filters: Filters = Filters()) -> Iterator[str | Answer]:
         """Yields pieces of answer text as they are ready, then the final `Answer`.
 
         With an LLM the pieces are the model's tokens; if its text then fails the guard
@@ -100,7 +100,7 @@ class Assistant:
             answer = self._refusal(question, parsed, [], REDIRECT_NOTICE if parsed.redirect else UNCLEAR_NOTICE)
             answer.timings_ms["retrieve"] = 0.0
         else:
-            hits = self._retrieve(parsed, province)
+            hits = self._retrieve(parsed, province, filters=filters)
             retrieve_ms = (time.perf_counter() - started) * 1000
             answer = self._extractive(question, parsed, hits)
             answer.timings_ms["retrieve"] = retrieve_ms
@@ -120,9 +120,9 @@ class Assistant:
         yield answer
 
     def retrieve(self, question: str, history: Sequence[str | Answer] | None = None,
-                 province: str | None = None, k: int | None = None) -> list[SearchHit]:
+                 province: str | None = None, k: int | None = None, filters: Filters = Filters()) -> list[SearchHit]:
         """The chunks `ask` would draw on (resolved follow-up, province filter), top k."""
-        return self._retrieve(self.understand(question, history), province, k)
+        return self._retrieve(self.understand(question, history), province, k, filters)
 
     def _has_subject(self, question: Question) -> bool:
         """Whether the question names anything the documents could be about: a year, a
@@ -143,11 +143,12 @@ class Assistant:
             return resolve_follow_up(parsed, analyze(self.index.restore_diacritics(previous)))
         return parsed
 
-    def _retrieve(self, question: Question, province: str | None, k: int | None = None) -> list[SearchHit]:
+    def _retrieve(self, question: Question, province: str | None, k: int | None = None,
+                  filters: Filters = Filters()) -> list[SearchHit]:
         # A single province named in the question (or chosen in the UI) filters retrieval;
         # with two named, both stay and the answer is given per province.
-        chosen = province or (question.provinces[0] if len(question.provinces) == 1 else None)
-        return self.index.search(question.text, k=k or self.config.k, filters=Filters(province=chosen))
+        chosen = province or filters.province or (question.provinces[0] if len(question.provinces) == 1 else None)
+        return self.index.search(question.text, k=k or self.config.k, filters=replace(filters, province=chosen))
 
     def _extractive(self, asked: str, question: Question, hits: list[SearchHit]) -> Answer:
         scored = candidates(question, hits, self.term_weights, self.ranker)

@@ -12,6 +12,7 @@ from enum import Enum
 from functools import cached_property
 
 from ingest.metadata import provinces_named_in
+from ingest.official import named_reference
 from ingest.normalize import ascii_key, looks_accentless, looks_english, nfc, numbers_in
 
 from .terms import key_terms as extract_key_terms
@@ -98,6 +99,12 @@ def analyze(text: str) -> Question:
     # The key keeps the text's length, so the cue's span can be cut from the text itself.
     claim_text = _YES_NO.sub(lambda m: " " * len(m.group()), key) if yes_no else key
     claim = "".join(c if k != " " or c.isspace() else " " for c, k in zip(text, claim_text)).strip()
+    reference = named_reference(claim)
+    if reference:
+        # "Quyết định 12/QĐ-UBND" says which document, not what the answer says: its
+        # words and number must not pull the quote towards the header that repeats them.
+        start, end = reference.span
+        claim = (claim[:start] + " " * (end - start) + claim[end:]).strip()
     claimed = tuple(dict.fromkeys(numbers_in(claim))) if yes_no else ()
     qtype = next((t for t, cue in _TYPE_CUES if re.search(cue, ascii_key(claim))), QuestionType.DESCRIBE)
     if _COMPARISON.search(key) and qtype in (QuestionType.DESCRIBE, QuestionType.ENTITY):
@@ -113,7 +120,7 @@ def analyze(text: str) -> Question:
     if yes_no:  # the claimed figure may be wrong: it must not decide which passage is read
         terms = tuple(t for t in terms if not any(c.isdigit() for c in t))
     return Question(text=text, qtype=qtype, provinces=provinces,
-                    years=tuple(dict.fromkeys(_YEAR.findall(text))), accentless=accentless,
+                    years=tuple(dict.fromkeys(_YEAR.findall(claim))), accentless=accentless,
                     key_terms=terms, redirect=bool(_INJECTION.search(key)),
                     follow_up_cue=bool(_FOLLOW_UP.search(key)), yes_no=yes_no, claimed=claimed,
                     comparison=bool(_COMPARISON.search(key)), current=bool(_CURRENT.search(key)),

@@ -26,6 +26,8 @@ class Citation:
     quote_start: int          # offsets of `quote` inside `text`
     quote_end: int
     context: str = ""         # the section lead framing the chunk, if any
+    path: str = ""            # where the quote stands in the document: "Điều 13, khoản 2"
+    issuer: str = ""          # an official document's issuing body, as printed
 
     @classmethod
     def for_span(cls, n: int, hit: SearchHit, start: int, end: int) -> "Citation":
@@ -35,7 +37,18 @@ class Citation:
         return cls(n=n, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=document.title,
                    date=document.date, province=", ".join(document.provinces), text=chunk.text,
                    quote=chunk.text[quote_start:quote_end], quote_start=quote_start,
-                   quote_end=quote_end, context=chunk.context)
+                   quote_end=quote_end, context=chunk.context, path=document.path_at(start),
+                   issuer=document.issuer or "")
+
+    @property
+    def source_label(self) -> str:
+        """The cited document and the place in it: "Nghị định 30/2020/NĐ-CP …, Điều 13, khoản 2"."""
+        return f"{self.title}, {self.path}" if self.path else self.title
+
+    @property
+    def origin(self) -> str:
+        """Who issued it, or else the provinces it is about."""
+        return self.issuer or self.province
 
     @property
     def date_label(self) -> str:
@@ -47,7 +60,8 @@ class Citation:
 
     def to_json(self) -> dict:
         return {"n": self.n, "doc_id": self.doc_id, "chunk_id": self.chunk_id, "title": self.title,
-                "date": self.date, "province": self.province, "text": self.text, "quote": self.quote}
+                "date": self.date, "province": self.province, "issuer": self.issuer, "path": self.path,
+                "text": self.text, "quote": self.quote}
 
 
 @dataclass

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 from collections import Counter
 
 from .config import Settings
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--province", help="chỉ tìm trong tài liệu về tỉnh này")
     search.add_argument("--date-from", help="từ ngày (YYYY-MM-DD)")
     search.add_argument("--date-to", help="đến ngày (YYYY-MM-DD)")
+    _document_filters(search)
     search.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     search.set_defaults(handler=_cmd_search)
 
@@ -72,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="câu hỏi tiếng Việt")
     ask.add_argument("-k", type=int, default=None, help="số đoạn văn truy xuất (mặc định 6)")
     ask.add_argument("--province", help="chỉ dùng tài liệu về tỉnh này")
+    ask.add_argument("--date-from", help="từ ngày (YYYY-MM-DD)")
+    ask.add_argument("--date-to", help="đến ngày (YYYY-MM-DD)")
+    _document_filters(ask)
     ask.add_argument("--llm", choices=["none", "openai", "ollama"],
                      help="mô hình ngôn ngữ viết câu trả lời (mặc định none: trích xuất; biến HOIDAP_LLM)")
     ask.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
@@ -103,6 +108,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _document_filters(parser) -> None:
+    parser.add_argument("--type", dest="doc_type", help="chỉ dùng loại văn bản này (ví dụ: \"Quyết định\")")
+    parser.add_argument("--issuer", help="chỉ dùng văn bản của cơ quan ban hành này (ví dụ: \"UBND tỉnh\")")
+    parser.add_argument("--number", help="chỉ dùng văn bản có số/ký hiệu này (ví dụ: 1629/QĐ-UBND)")
+
+
+def _filters(args):
+    from index import Filters
+    return Filters(province=args.province, date_from=args.date_from, date_to=args.date_to,
+                   doc_type=args.doc_type, issuer=args.issuer, number=args.number)
+
+
 def _cmd_ingest(args, settings: Settings) -> int:
     from .progress import Progress
     from .runtime import empty_index, ingest_into, make_ingestor, open_index
@@ -111,7 +128,7 @@ def _cmd_ingest(args, settings: Settings) -> int:
     index = empty_index(settings) if args.rebuild else open_index(settings)
     with Progress("Nhúng đoạn văn", "đoạn") as progress:
         result, report = ingest_into(
-            index, paths, make_ingestor(settings), prune=args.prune, on_progress=progress, rebuild=args.rebuild,
+            index, paths, make_ingestor(settings, on_page=_ocr_progress), prune=args.prune, on_progress=progress, rebuild=args.rebuild,
             on_batch=lambda done, total: print(f"Đã lưu chỉ mục: {done}/{total} tệp.", file=sys.stderr, flush=True))
     for problem in result.problems:
         print(f"Cảnh báo: bỏ qua {problem.source}: {problem.message}", file=sys.stderr)
@@ -125,17 +142,26 @@ def _cmd_ingest(args, settings: Settings) -> int:
     return EXIT_OK if result.documents or not result.problems else EXIT_BAD_INPUT
 
 
+def _ocr_progress(source: str, done: int, total: int) -> None:
+    print(f"\rOCR {Path(source).name}: {done}/{total} trang", end="\n" if done == total else "",
+          file=sys.stderr, flush=True)
+
+
 def _print_drop_report(result) -> None:
     for document in result.documents:
         dropped = result.dropped.get(document.doc_id, [])
         print(f"{document.doc_id}: bỏ {len(dropped)} dòng — {document.title}")
+        if document.doc_type:
+            print(f"    {document.doc_type} số {document.number or '?'} · {document.issuer or '?'} · "
+                  f"{document.date or 'không rõ ngày'}")
+        for note in result.notes.get(document.doc_id, []):
+            print(f"    {note}")
         for reason, count in Counter(d.reason for d in dropped).most_common():
             lines = ", ".join(str(d.line_no) for d in dropped if d.reason == reason)
             print(f"    {count:3d} × {reason} (dòng {lines})")
 
 
 def _cmd_search(args, settings: Settings) -> int:
-    from index import Filters
 
     from .runtime import open_or_build_index
     k = args.k if args.k is not None else settings.top_k
@@ -143,7 +169,7 @@ def _cmd_search(args, settings: Settings) -> int:
         print("Lỗi: câu hỏi trống: hãy nhập nội dung cần tìm.", file=sys.stderr)
         return EXIT_BAD_INPUT
     index = open_or_build_index(settings)
-    hits = index.search(args.query, k=k, filters=Filters(args.province, args.date_from, args.date_to))
+    hits = index.search(args.query, k=k, filters=_filters(args))
     if args.json:
         print(json.dumps({"query": args.query, "results": [h.to_json() for h in hits]},
                          ensure_ascii=False, indent=2))
@@ -152,7 +178,8 @@ def _cmd_search(args, settings: Settings) -> int:
         print("Không tìm thấy đoạn văn nào phù hợp.")
     for hit in hits:
         doc = hit.document
-        print(f"[{hit.rank}] {doc.title} — {', '.join(doc.provinces) or 'không rõ tỉnh'}, "
+        place = f", {hit.chunk.path}" if hit.chunk.path else ""
+        print(f"[{hit.rank}] {doc.title}{place} — {doc.issuer or ', '.join(doc.provinces) or 'không rõ tỉnh'}, "
               f"{doc.date or 'không rõ ngày'} ({hit.chunk.chunk_id}, điểm {hit.score:.4f})")
         print(f"    {doc.text[hit.match[0]:hit.match[1]]}")
     return EXIT_OK
@@ -171,7 +198,7 @@ def _cmd_ask(args, settings: Settings) -> int:
             print("Lỗi: số đoạn văn (-k) phải từ 1 trở lên.", file=sys.stderr)
             return EXIT_BAD_INPUT
         assistant.config = replace(assistant.config, k=args.k)
-    answer = assistant.ask(args.question, province=args.province)
+    answer = assistant.ask(args.question, filters=_filters(args))
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -179,7 +206,7 @@ def _cmd_ask(args, settings: Settings) -> int:
     if answer.notice:
         print(f"\n({answer.notice})")
     for citation in answer.citations:
-        print(f"\n[{citation.n}] {citation.title} — {citation.province or 'không rõ tỉnh'}, "
+        print(f"\n[{citation.n}] {citation.source_label} — {citation.origin or 'không rõ tỉnh'}, "
               f"{citation.date_label or 'không rõ ngày'}\n    « {citation.quote} »")
     if answer.refused and answer.related:
         print("\nCó thể liên quan:")

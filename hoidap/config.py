@@ -46,6 +46,10 @@ class Settings:
     max_question_chars: int = field(default=1000, metadata={"help": "Longest question answered."})
     max_upload_mb: int = field(default=20, metadata={"help": "Largest file the web upload accepts."})
     max_file_mb: int = field(default=50, metadata={"help": "Largest file ingest reads."})
+    max_pdf_pages: int = field(default=500, metadata={"help": "Longest PDF ingest reads (pages)."})
+    ocr_workers: int = field(default=0, metadata={"help": "PDF pages OCR'd at once (0: one per CPU core)."})
+    ocr_cache: Path = field(default=PROJECT_ROOT / "data" / "cache" / "ocr",
+                            metadata={"help": "Where OCR'd page text is kept, so no page is read twice."})
     max_comment_chars: int = field(default=2000, metadata={"help": "Longest feedback comment."})
     feedback_max_mb: int = field(default=10, metadata={"help": "Feedback file size before rotation."})
     web_concurrency: int = field(default=0,

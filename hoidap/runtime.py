@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from index import HybridIndex, SyncReport, make_embedder
 from ingest import IngestConfig, IngestResult, Ingestor
+from ingest.ocr import OcrConfig
 
 from .config import Settings
 
@@ -21,8 +22,11 @@ def build_assistant(settings: Settings, index: HybridIndex):
     return Assistant(index, AssistantConfig(max_question_chars=settings.max_question_chars), llm=llm)
 
 
-def make_ingestor(settings: Settings) -> Ingestor:
-    return Ingestor(IngestConfig(max_file_bytes=settings.max_file_mb * 2**20))
+def make_ingestor(settings: Settings, on_page: Callable[[str, int, int], None] | None = None) -> Ingestor:
+    """on_page(source, pages OCR'd, pages to OCR): progress of OCR on a scanned PDF."""
+    return Ingestor(IngestConfig(max_file_bytes=settings.max_file_mb * 2**20, max_pdf_pages=settings.max_pdf_pages,
+                                 ocr=OcrConfig(workers=settings.ocr_workers, cache_dir=settings.ocr_cache)),
+                    on_page=on_page)
 
 
 def _to_stderr(message: str) -> None:
@@ -59,6 +63,7 @@ def ingest_into(index: HybridIndex, paths: list[str], ingestor: Ingestor | None 
         result.documents += batch.documents
         result.chunks += batch.chunks
         result.dropped.update(batch.dropped)
+        result.notes.update(batch.notes)
         result.problems += batch.problems
         for name in ("added", "updated", "unchanged"):
             getattr(report, name).extend(getattr(part, name))

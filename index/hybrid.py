@@ -14,6 +14,7 @@ import numpy as np
 
 from ingest import Chunk, Document
 from ingest.metadata import provinces_named_in
+from ingest.official import named_reference
 from ingest.normalize import ascii_key, looks_accentless, looks_english, search_tokens, valid_text
 
 from . import store
@@ -42,6 +43,7 @@ class IndexConfig:
     # weight 1.0 → 9/12, 0.5 → 9, 0.25 → 9, 0.1 → 12, 0.0 → 10; accented queries 7/7 in all.
     accentless_dense_weight: float = 0.1
     place_weight: float = 1.0   # RRF weight of the "about the place the query names" ranking
+    document_weight: float = 2.0   # RRF weight of the "the document the query names" ranking
     embed_batch: int = 16       # texts per embedding call (progress granularity)
     query_cache: int = 256      # recent query vectors kept (0: none)
     lock_timeout_s: float = 600.0   # how long a writer waits for another writer to finish
@@ -52,9 +54,19 @@ class Filters:
     province: str | None = None
     date_from: str | None = None   # ISO dates, inclusive
     date_to: str | None = None
+    doc_type: str | None = None    # "Quyết định" (accents and case optional)
+    issuer: str | None = None      # words of the issuing body: "ủy ban nhân dân tỉnh lai châu"
+    number: str | None = None      # the số/ký hiệu or its start: "1629", "30/2020/NĐ-CP"
 
     def admits(self, document: Document) -> bool:
         if self.province and ascii_key(self.province) not in {ascii_key(p) for p in document.provinces}:
+            return False
+        if self.doc_type and ascii_key(self.doc_type) != ascii_key(document.doc_type or ""):
+            return False
+        if self.issuer and ascii_key(self.issuer) not in ascii_key(document.issuer or ""):
+            return False
+        if self.number and not ascii_key(document.number or "").replace(" ", "").startswith(
+                ascii_key(self.number).replace(" ", "")):
             return False
         if self.date_from or self.date_to:
             if not document.date:
@@ -203,6 +215,15 @@ class HybridIndex:
             rankings.append([r for r in dict.fromkeys(rankings[0] + rankings[1])
                              if state.units[r].doc_id in about])
             weights.append(self.config.place_weight)
+        reference = named_reference(query)
+        named_documents = {d.doc_id for d in state.documents.values()
+                           if reference and reference.matches(d.doc_type, d.number)}
+        if named_documents:
+            # "Quyết định 1629 …" names a document: its passages form one more ranking,
+            # strong enough to put it first (two documents of that number both stay).
+            rankings.append([r for r in dict.fromkeys(rankings[0] + rankings[1])
+                             if state.units[r].doc_id in named_documents])
+            weights.append(self.config.document_weight)
         fused = reciprocal_rank_fusion(rankings, weights, self.config.rrf_k)
         dense_by_row = dict(zip(map(int, dense_rows), map(float, dense_sims)))
         return self._best_per_chunk(state, fused, k, dense_by_row, sparse, query_vector)

@@ -5,6 +5,10 @@ paragraph starts a new chunk once the current one is big enough. A sentence long
 `max_words` stays whole in a chunk of its own. Target lists in these documents are long
 semicolon-separated sentences, so their clauses are recorded as spans that the index makes
 retrievable on their own.
+
+Official documents are cut along their structure too: a new Phần / Chương / Mục / Điều
+always starts a new chunk, each chunk records its structural path ("Điều 5, khoản 2"),
+and a chunk inside an article carries the article's heading as its context.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .official import MAJOR_LEVEL, heading_of, outline
 from .records import Chunk, Span
 
 _CLOSERS = "”\"’')]»"
@@ -109,24 +114,41 @@ def _words(text: str, span: Span) -> int:
     return len(text[span[0]:span[1]].split())
 
 
-def chunk_text(doc_id: str, text: str, config: ChunkingConfig = ChunkingConfig()) -> list[Chunk]:
+def document_outline(text: str) -> list[tuple[int, str]]:
+    """(offset, structural path) where the path changes, over the text's paragraphs."""
+    return outline([(start, text[start:end]) for start, end in paragraph_spans(text)])
+
+
+def chunk_text(doc_id: str, text: str, config: ChunkingConfig = ChunkingConfig(),
+               paths: list[tuple[int, str]] | None = None) -> list[Chunk]:
     groups: list[list[Span]] = []
     current: list[Span] = []
     size = 0
+    body = False        # the current group holds more than headings
+    headings: list[tuple[int, str]] = []   # (offset, text) of the big divisions' headings
     for para in paragraph_spans(text):
+        heading = heading_of(text[para[0]:para[1]])
+        major = heading is not None and heading.level <= MAJOR_LEVEL
+        if heading is not None and heading.level <= MAJOR_LEVEL + 1:
+            headings.append((para[0], " ".join(text[para[0]:para[1]].split()[:LEAD_MAX_WORDS])))
+        if major and current and body:
+            groups.append(current)
+            current, size, body = [], 0, False
         for i, sentence in enumerate(sentence_spans(text, *para)):
             n = _words(text, sentence)
             starts_paragraph = i == 0
             if current and (size + n > config.max_words or
                             (starts_paragraph and size >= config.min_words)):
                 groups.append(current)
-                current, size = [], 0
+                current, size, body = [], 0, False
             current.append(sentence)
             size += n
+        body = body or heading is None or len(text[para[0]:para[1]].split()) > 12
     if current:
         groups.append(current)
     leads = section_leads(text)
-    return [_make_chunk(doc_id, position, text, sentences, config, leads)
+    paths = document_outline(text) if paths is None else paths
+    return [_make_chunk(doc_id, position, text, sentences, config, leads, paths, headings)
             for position, sentences in enumerate(groups)]
 
 
@@ -150,11 +172,17 @@ def section_leads(text: str) -> list[tuple[int, str]]:
 
 
 def _make_chunk(doc_id: str, position: int, text: str, sentences: list[Span],
-                config: ChunkingConfig, leads: list[tuple[int, str]]) -> Chunk:
+                config: ChunkingConfig, leads: list[tuple[int, str]], paths: list[tuple[int, str]],
+                headings: list[tuple[int, str]]) -> Chunk:
     start, end = sentences[0][0], sentences[-1][1]
     clauses = [c for s in sentences for c in clause_spans(text, s, config.min_clauses)]
     governing = [lead for offset, lead in leads if offset < start or (offset == start and not lead)]
+    path = next((p for offset, p in reversed(paths) if offset <= start), "")
+    # Inside an article, the article's heading ("Điều 13. Ký ban hành văn bản") says what
+    # its khoản are about; a list lead, when one governs, says more.
+    last = next(((offset, h) for offset, h in reversed(headings) if offset <= start), None)
+    heading = last[1] if path and last and last[0] < start else ""
     return Chunk(chunk_id=f"{doc_id}#{position:03d}", doc_id=doc_id, position=position,
                  start=start, end=end, text=text[start:end],
                  sentences=tuple(sentences), clauses=tuple(clauses),
-                 context=governing[-1] if governing else "")
+                 context=(governing[-1] if governing and governing[-1] else heading), path=path)

@@ -9,17 +9,9 @@ row one line with its distinct cells joined by " | " (the national header is suc
 from __future__ import annotations
 
 import io
-import re
 
-from .metadata import iso_date
+from .official import RULE_LINE
 from .records import CleanedText
-
-_ISSUE_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-_RULE = re.compile(r"^[\s_\-—–=.*]+$")   # "_______" separators under the header lines
-HEADER_CHARS = 800   # the issue date and number are stated in the header block
-_DOCUMENT_TYPE = re.compile(r"^(NGHỊ ĐỊNH|NGHỊ QUYẾT|QUYẾT ĐỊNH|KẾ HOẠCH|CHỈ THỊ|THÔNG TƯ|CHƯƠNG TRÌNH"
-                            r"(?: HÀNH ĐỘNG)?|CÔNG VĂN|LUẬT|BÁO CÁO|HƯỚNG DẪN|THÔNG BÁO|TỜ TRÌNH|ĐỀ ÁN)$")
-_NUMBER = re.compile(r"Số:\s*([0-9]+(?:/[0-9]{4})?/[A-ZĐ][A-ZĐ0-9\-]*)")
 
 
 class OfficeError(ValueError):
@@ -41,21 +33,8 @@ def docx_text(data: bytes) -> CleanedText:
             blocks.append(" ".join(Paragraph(element, document).text.split()))
         elif tag == "tbl":
             blocks.extend(_table_rows(Table(element, document)))
-    blocks = [b for b in blocks if b and not _RULE.match(b)]
-    text = "\n\n".join(blocks)
-    return CleanedText(text=text, date=_issue_date(text[:HEADER_CHARS]), title=_title(blocks, text[:HEADER_CHARS]))
-
-
-def _title(blocks: list[str], header: str) -> str | None:
-    """"Nghị định 30/2020/NĐ-CP về công tác văn thư": the type line of the header block, the
-    number, and the line after the type (the trích yếu)."""
-    at = next((i for i, b in enumerate(blocks[:15]) if _DOCUMENT_TYPE.match(b)), None)
-    if at is None or at + 1 >= len(blocks):
-        return None
-    number = _NUMBER.search(header)
-    summary = blocks[at + 1]
-    summary = summary[:1].lower() + summary[1:] if summary[:2].istitle() else summary
-    return " ".join(p for p in (blocks[at].capitalize(), number.group(1) if number else "", summary) if p)
+    blocks = [b for b in blocks if b and not RULE_LINE.match(b)]
+    return CleanedText(text="\n\n".join(blocks))   # title, date: the header block (official.py)
 
 
 def _table_rows(table) -> list[str]:
@@ -63,13 +42,8 @@ def _table_rows(table) -> list[str]:
     for row in table.rows:
         cells: list[str] = []
         for cell in row.cells:   # a merged cell repeats in every column it spans
-            text = " ".join(t for t in cell.text.split() if not _RULE.match(t))
+            text = " ".join(t for t in cell.text.split() if not RULE_LINE.match(t))
             if text and (not cells or cells[-1] != text):
                 cells.append(text)
         rows.append(" | ".join(cells))
     return rows
-
-
-def _issue_date(header: str) -> str | None:
-    match = _ISSUE_DATE.search(header)
-    return iso_date(*(int(g) for g in match.groups())) if match else None

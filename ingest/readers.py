@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from .legacy import LegacyEncodingError, decode_legacy
+from .ocr import PageReader
 from .office import OfficeError, docx_text
+from .pdf import MAX_PAGES, PdfError, clean_pages, page_notes, read_pdf
 from .records import CleanedText, Problem
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+SUPPORTED_LABEL = ".txt, .html, .htm, .docx, .pdf"
 URL_TIMEOUT_S = 5
 MAX_FILE_BYTES = 50 * 2**20
 
@@ -22,7 +27,7 @@ class RawFile:
     source: str
     text: str
     is_html: bool
-    cleaned: CleanedText | None = None   # already clean paragraphs (Word files): no scrape cleaning
+    cleaned: CleanedText | None = None   # already clean paragraphs (Word, PDF): no scrape cleaning
 
 
 class ReadError(Exception):
@@ -45,38 +50,46 @@ def discover(paths: list[str]) -> tuple[list[str], list[Problem]]:
             files = sorted(p for p in path.rglob("*")
                            if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not files:
-                problems.append(Problem(arg, "Thư mục không có tệp .txt/.html/.docx nào."))
+                problems.append(Problem(arg, f"Thư mục không có tệp nào đọc được ({SUPPORTED_LABEL})."))
             found.extend(str(p) for p in files)
         elif path.is_file():
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 found.append(str(path))
             else:
-                problems.append(Problem(arg, "Định dạng không hỗ trợ (chỉ nhận .txt, .html, .htm, .docx)."))
+                problems.append(Problem(arg, f"Định dạng không hỗ trợ (chỉ nhận {SUPPORTED_LABEL})."))
         else:
             problems.append(Problem(arg, "Không tìm thấy tệp hoặc thư mục này."))
     return found, problems
 
 
-def read(source: str, max_bytes: int = MAX_FILE_BYTES) -> RawFile:
-    """The decoded text of a file or URL; a file over max_bytes is refused unread."""
+def read(source: str, max_bytes: int = MAX_FILE_BYTES, page_reader: PageReader | None = None,
+         max_pages: int = MAX_PAGES, on_page: Callable[[int, int], None] | None = None) -> RawFile:
+    """The decoded text of a file or URL; a file over max_bytes is refused unread. PDF
+    pages without a usable text layer are read by `page_reader` (OCR) when given."""
     if is_url(source):
         data, doc_id = _fetch(source, max_bytes), _url_doc_id(source)
-        is_html = True
-    else:
-        path = Path(source)
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ReadError(f"Tệp quá lớn ({_mb(size)} MB; tối đa {_mb(max_bytes)} MB). "
-                            "Hãy tách tệp hoặc tăng giới hạn HOIDAP_MAX_FILE_MB.")
-        data, doc_id = path.read_bytes(), path.stem
-        is_html = path.suffix.lower() in (".html", ".htm")
-        if path.suffix.lower() == ".docx":
-            try:
-                cleaned = docx_text(data)
-            except OfficeError as err:
-                raise ReadError(str(err)) from None
-            return RawFile(doc_id=doc_id, source=source, text=cleaned.text, is_html=False, cleaned=cleaned)
-    return RawFile(doc_id=doc_id, source=source, text=decode(data), is_html=is_html)
+        return RawFile(doc_id=doc_id, source=source, text=decode(data), is_html=True)
+    path = Path(source)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ReadError(f"Tệp quá lớn ({_mb(size)} MB; tối đa {_mb(max_bytes)} MB). "
+                        "Hãy tách tệp hoặc tăng giới hạn HOIDAP_MAX_FILE_MB.")
+    data, doc_id, suffix = path.read_bytes(), path.stem, path.suffix.lower()
+    if suffix == ".docx":
+        try:
+            cleaned = docx_text(data)
+        except OfficeError as err:
+            raise ReadError(str(err)) from None
+        return RawFile(doc_id=doc_id, source=source, text=cleaned.text, is_html=False, cleaned=cleaned)
+    if suffix == ".pdf":
+        try:
+            pages = read_pdf(path, data, page_reader, max_pages, on_page)
+        except PdfError as err:
+            raise ReadError(str(err)) from None
+        cleaned = clean_pages(pages)
+        cleaned.notes = page_notes(pages)
+        return RawFile(doc_id=doc_id, source=source, text=cleaned.text, is_html=False, cleaned=cleaned)
+    return RawFile(doc_id=doc_id, source=source, text=decode(data), is_html=suffix in (".html", ".htm"))
 
 
 def _mb(size: int) -> str:
@@ -96,7 +109,11 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ReadError(f"Không giải mã được tệp (không phải UTF-8, byte lỗi ở vị trí {err.start}).")
+        try:   # a file saved by an old Vietnamese editor: TCVN3 (ABC) or VNI bytes
+            return decode_legacy(data)
+        except LegacyEncodingError:
+            raise ReadError(f"Không giải mã được tệp (không phải UTF-8, TCVN3 hay VNI; "
+                            f"byte lỗi ở vị trí {err.start}).") from None
     if not text.strip():
         raise ReadError("Tệp rỗng.")
     return text

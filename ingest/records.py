@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 
 Span = tuple[int, int]  # [start, end) character offsets into Document.text
@@ -17,13 +18,27 @@ class Document:
     provinces: tuple[str, ...] = ()
     author: str | None = None
     fingerprint: str = ""       # changes whenever text, metadata or chunking change
+    # An official document's header block (ingest/official.py); None for other texts.
+    doc_type: str | None = None   # "Nghị định"
+    number: str | None = None     # "30/2020/NĐ-CP"
+    issuer: str | None = None     # "CHÍNH PHỦ", as printed
+    # (offset, path) where the body's structural path changes: "Điều 5, khoản 2", "II.3"
+    outline: tuple[tuple[int, str], ...] = ()
+
+    def path_at(self, offset: int) -> str:
+        """The structural path ("Chương II, Điều 5, khoản 2") of the text at offset."""
+        at = bisect.bisect_right([start for start, _ in self.outline], offset) - 1
+        return self.outline[at][1] if at >= 0 else ""
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data["outline"] = [list(entry) for entry in self.outline]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "Document":
-        return cls(**{**data, "provinces": tuple(data.get("provinces", ()))})
+        return cls(**{**data, "provinces": tuple(data.get("provinces", ())),
+                      "outline": tuple((int(o), str(p)) for o, p in data.get("outline", ()))})
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,7 @@ class Chunk:
     clauses: tuple[Span, ...] = ()     # clause spans of long semicolon lists, retrievable alone
     context: str = ""                  # the section lead governing this chunk, when it stands
                                        # earlier ("Tầm nhìn đến năm 2045, ... sau:")
+    path: str = ""                     # structural path where the chunk starts ("Điều 5, khoản 2")
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -66,6 +82,7 @@ class CleanedText:
     title: str | None = None
     date: str | None = None
     author: str | None = None
+    notes: list[str] = field(default_factory=list)   # Vietnamese report lines (pages OCR'd and why)
 
 
 @dataclass(frozen=True)
@@ -80,4 +97,5 @@ class IngestResult:
     documents: list[Document] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
     dropped: dict[str, list[DroppedLine]] = field(default_factory=dict)  # by doc_id
+    notes: dict[str, list[str]] = field(default_factory=dict)            # by doc_id
     problems: list[Problem] = field(default_factory=list)

@@ -2,12 +2,15 @@
 (issue 14). Derandomised, so every machine runs the same 500 + 500 cases; run with
 `--hypothesis-seed=N` and without derandomize to explore further."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant import Answer, Assistant, QuestionError
-from ingest import Ingestor
+from ingest import IngestConfig, Ingestor
+from ingest.ocr import OcrConfig
 from ingest.readers import ReadError
 
 FUZZ = settings(max_examples=500, deadline=None, derandomize=True, database=None,
@@ -64,7 +67,7 @@ file_contents = st.one_of(
 
 
 @FUZZ
-@given(data=file_contents, suffix=st.sampled_from([".txt", ".html", ".docx"]))
+@given(data=file_contents, suffix=st.sampled_from([".txt", ".html", ".docx", ".pdf"]))
 def test_any_file_becomes_a_document_or_a_message(tmp_path_factory, data, suffix):
     folder = tmp_path_factory.mktemp("fuzz")
     path = folder / f"input{suffix}"
@@ -86,3 +89,20 @@ def test_any_file_becomes_a_document_or_a_message(tmp_path_factory, data, suffix
         ingestor.ingest_one(str(path))
     except ReadError:
         pass
+
+
+REAL_PDF = (Path(__file__).resolve().parent / "data" / "docs" / "caobang-nq33-2022-text.pdf").read_bytes()
+
+
+@settings(max_examples=60, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(at=st.integers(0, len(REAL_PDF) - 1), length=st.integers(1, 4000), fill=st.binary(min_size=1, max_size=64))
+def test_a_damaged_real_pdf_becomes_a_document_or_a_message(tmp_path_factory, at, length, fill):
+    # Real PDF structure with a stretch overwritten: pypdf's recovery paths, not just its
+    # "not a PDF" check. OCR is off (a language that is not installed) to keep it fast.
+    data = REAL_PDF[:at] + (fill * (length // len(fill) + 1))[:length] + REAL_PDF[at + length:]
+    path = tmp_path_factory.mktemp("pdf") / "hong.pdf"
+    path.write_bytes(data)
+    result = Ingestor(IngestConfig(ocr=OcrConfig(language="khong-co"))).run([str(path)])
+    assert len(result.documents) + len(result.problems) == 1
+    assert all(p.message and "Traceback" not in p.message for p in result.problems)

@@ -16,6 +16,7 @@ from assistant import Answer, Assistant, QuestionError
 from index import IndexDamagedError
 from index.store import REBUILD_HINT
 from ingest.normalize import valid_text
+from ingest.readers import SUPPORTED_LABEL, SUPPORTED_SUFFIXES
 
 from . import render
 from .feedback import FeedbackError, FeedbackLog
@@ -24,7 +25,7 @@ from .uploads import UploadFolder
 
 log = logging.getLogger("hoidap.webui")
 ALL_PROVINCES = "Tất cả"
-UPLOAD_TYPES = [".txt", ".html", ".htm", ".docx"]
+UPLOAD_TYPES = list(SUPPORTED_SUFFIXES)
 CHAT_TURNS_KEPT = 20   # answers a session keeps for follow-ups and feedback
 SESSION_TTL_S = 6 * 3600   # a closed tab's state is freed after this long
 
@@ -48,7 +49,8 @@ class WebConfig:
     feedback_max_mb: int = 10
     """Feedback file size before it is rotated (5 files kept)."""
     ingest: object = None
-    """Callable(paths, on_progress) -> (IngestResult, SyncReport) adding files to the index."""
+    """Callable(paths, on_progress, on_page) -> (IngestResult, SyncReport) adding files to the
+    index; on_page(source, pages OCR'd, pages to OCR) reports OCR of scanned PDFs."""
     remove: object = None
     """Callable(doc_ids) -> SyncReport removing documents from the index."""
 
@@ -251,7 +253,8 @@ def _demo_tab(assistant: Assistant, config: WebConfig) -> None:
 # ---- admin -----------------------------------------------------------------------------
 def _documents_table(assistant: Assistant) -> list[list]:
     index = assistant.index
-    return [[d.doc_id, d.title, ", ".join(d.provinces) or "—", d.date or "—", len(index.chunks_of(d.doc_id))]
+    return [[d.doc_id, d.title, d.doc_type or "—", d.number or "—", d.issuer or ", ".join(d.provinces) or "—",
+             d.date or "—", len(index.chunks_of(d.doc_id))]
             for d in sorted(index.documents, key=lambda d: d.doc_id)]
 
 
@@ -268,10 +271,11 @@ def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
         login = gr.Button("Đăng nhập", elem_id="admin-login")
         login_status = gr.Markdown(elem_id="admin-login-status")
     with gr.Column(visible=False) as panel:
-        documents = gr.Dataframe(headers=["Mã tài liệu", "Tiêu đề", "Tỉnh", "Ngày", "Số đoạn"],
+        documents = gr.Dataframe(headers=["Mã tài liệu", "Tiêu đề", "Loại", "Số/ký hiệu", "Cơ quan ban hành / tỉnh",
+                                          "Ngày", "Số đoạn"],
                                  value=_documents_table(assistant), interactive=False, wrap=True,
                                  label="Tài liệu đã lập chỉ mục", elem_id="admin-documents")
-        uploads = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label="Tải lên tệp .txt/.html/.docx",
+        uploads = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label=f"Tải lên tệp {SUPPORTED_LABEL} (PDF scan được đọc bằng OCR)",
                           elem_id="admin-upload")
         replace = gr.Checkbox(False, label="Thay thế tài liệu đã tải lên trước đây có cùng tên tệp",
                               elem_id="admin-replace")
@@ -312,10 +316,12 @@ def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
             except ValueError as err:
                 lines.append(f"- Bỏ qua {render.markdown_text(original)}: {render.markdown_text(str(err))}")
         if not kept:
-            return gr.update(), gr.update(), "\n".join(lines or ["Chỉ nhận tệp .txt, .html, .htm, .docx."])
+            return gr.update(), gr.update(), "\n".join(lines or [f"Chỉ nhận tệp {SUPPORTED_LABEL}."])
         progress(0, desc="Đang làm sạch và lập chỉ mục…")
-        result, report = config.ingest([str(u.path) for u in kept],
-                                       lambda done, total: progress((done, total), desc="Nhúng đoạn văn"))
+        names = {str(u.path): u.original_name for u in kept}
+        result, report = config.ingest(
+            [str(u.path) for u in kept], lambda done, total: progress((done, total), desc="Nhúng đoạn văn"),
+            lambda source, done, total: progress((done, total), desc=f"OCR {names.get(source, Path(source).name)}"))
         replaced = []
         for upload in kept:
             earlier = [d for d in folder.same_name(upload) if d != upload.doc_id]
@@ -332,7 +338,6 @@ def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
         summary = (f"Đã thêm {len(report.added)}, cập nhật {len(report.updated)}, giữ nguyên {len(report.unchanged)} "
                    f"tài liệu ({report.embedded_units} mục được nhúng)"
                    + (f"; thay thế {', '.join(replaced)}." if replaced else "."))
-        names = {str(u.path): u.original_name for u in kept}
         lines += [f"- Bỏ qua {render.markdown_text(names.get(p.source, Path(p.source).name))}: "
                   f"{render.markdown_text(p.message)}" for p in result.problems]
         return refreshed("\n".join([summary] + lines))

@@ -59,8 +59,8 @@ def _source(citation: Citation) -> str:
     before = citation.text[:citation.quote_start]
     after = citation.text[citation.quote_end:]
     context = (f"<div class='hd-context'>{escape(citation.context)}</div>" if citation.context else "")
-    return (f"<details class='hd-source' data-n='{citation.n}'><summary><b>[{citation.n}] {escape(citation.title)}</b>"
-            f"<div class='hd-meta'>{escape(citation.province or 'không rõ tỉnh')} · "
+    return (f"<details class='hd-source' data-n='{citation.n}'><summary><b>[{citation.n}] {escape(citation.source_label)}</b>"
+            f"<div class='hd-meta'>{escape(citation.origin or 'không rõ tỉnh')} · "
             f"{escape(citation.date_label or 'không rõ ngày')} · {escape(citation.doc_id)}</div>"
             f"<div>« <mark>{escape(citation.quote)}</mark> »</div></summary>"
             f"<div class='hd-meta'>Toàn đoạn:</div>{context}"
@@ -91,7 +91,7 @@ def handout_markdown(answer: Answer) -> str:
     if answer.citations:
         lines += ["## Nguồn", ""]
         for c in answer.citations:
-            lines += [f"\\[{c.n}\\] **{md(c.title)}** — {md(c.province or 'không rõ tỉnh')}, "
+            lines += [f"\\[{c.n}\\] **{md(c.source_label)}** — {md(c.origin or 'không rõ tỉnh')}, "
                       f"{md(c.date_label or 'không rõ ngày')} ({md(c.doc_id)})", "", f"> {md(c.quote)}", ""]
     return "\n".join(lines)
 
@@ -99,7 +99,7 @@ def handout_markdown(answer: Answer) -> str:
 def handout_html(answer: Answer) -> str:
     """A printable page (A4, no scripts, no external assets)."""
     sources = "".join(
-        f"<li><b>[{c.n}] {escape(c.title)}</b> — {escape(c.province or 'không rõ tỉnh')}, "
+        f"<li><b>[{c.n}] {escape(c.source_label)}</b> — {escape(c.origin or 'không rõ tỉnh')}, "
         f"{escape(c.date_label or 'không rõ ngày')}<blockquote>{escape(c.quote)}</blockquote></li>"
         for c in answer.citations)
     badge = "" if answer.refused else f"<p><i>{escape(BADGE_GROUNDED if answer.grounded else BADGE_UNGROUNDED)}</i></p>"

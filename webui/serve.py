@@ -25,14 +25,14 @@ def serve(settings, *, block: bool = True, log=print):
     index = open_or_build_index(settings, log=log)
     assistant = build_assistant(settings, index)
     assistant.ask("Chuyển đổi số là gì?")  # loads the word segmenter before the first user
-    ingestor = make_ingestor(settings)
     config = WebConfig(
         feedback_path=settings.feedback_path, demo_questions_path=settings.demo_questions,
         upload_dir=settings.upload_dir, admin_password=settings.admin_password,
         concurrency=settings.web_concurrency or max(1, os.cpu_count() or 1),
         max_upload_mb=settings.max_upload_mb, max_comment_chars=settings.max_comment_chars,
         feedback_max_mb=settings.feedback_max_mb,
-        ingest=lambda paths, on_progress: ingest_into(index, paths, ingestor, on_progress=on_progress),
+        ingest=lambda paths, on_progress, on_page=None: ingest_into(
+            index, paths, make_ingestor(settings, on_page=on_page), on_progress=on_progress),
         remove=index.remove)
     app = build_app(assistant, config)
     # Answers are CPU-bound (~40 ms each): more at once than cores only adds contention;

@@ -7,7 +7,7 @@ def test_discover_recurses_and_reports_missing(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "x.html").write_text("<p>x</p>", encoding="utf-8")
     (tmp_path / "a" / "y.txt").write_text("y", encoding="utf-8")
-    (tmp_path / "a" / "z.pdf").write_bytes(b"%PDF")
+    (tmp_path / "a" / "z.xlsx").write_bytes(b"PK")
     found, problems = discover([str(tmp_path / "a"), str(tmp_path / "missing")])
     assert [p.rsplit("/", 1)[-1] for p in found] == ["x.html", "y.txt"]
     assert problems[0].message == "Không tìm thấy tệp hoặc thư mục này."

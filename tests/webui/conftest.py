@@ -25,7 +25,8 @@ def start_server(tmp_path, index_dir, admin_password=""):
            "HOIDAP_INDEX_DIR": str(index_dir), "HOIDAP_PORT": str(port),
            "HOIDAP_ADMIN_PASSWORD": admin_password,
            "HOIDAP_FEEDBACK_PATH": str(tmp_path / "feedback.jsonl"),
-           "HOIDAP_UPLOAD_DIR": str(tmp_path / "uploads"), "HOIDAP_MAX_UPLOAD_MB": "1"}
+           "HOIDAP_UPLOAD_DIR": str(tmp_path / "uploads"), "HOIDAP_MAX_UPLOAD_MB": "1",
+           "HOIDAP_OCR_CACHE": str(tmp_path / "ocr-cache")}
     log = open(tmp_path / "server.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "hoidap", "web"], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from selenium import webdriver
@@ -14,6 +15,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
+
+from ingest.ocr import missing_tools
 
 from .conftest import ADMIN_PASSWORD
 
@@ -107,6 +110,28 @@ def test_admin_upload_then_the_document_answers(browser, server, tmp_path):
     ask(browser, "Sơn La có bao nhiêu tổ công nghệ số cộng đồng?")
     wait(browser).until(EC.text_to_be_present_in_element((By.ID, "sources"), "Sơn La đẩy mạnh chuyển đổi số"))
     assert "1.250" in browser.find_element(By.ID, "chatbot").text
+
+
+@pytest.mark.skipif(bool(missing_tools()), reason="Debian OCR tools missing")
+def test_admin_uploads_a_scanned_pdf_and_its_ocr_text_answers(browser, server):
+    scan = Path(__file__).resolve().parent.parent / "data" / "docs" / "bct-cv2265-2026-scan.pdf"
+    browser.get(server[0])
+    wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab'][contains(., 'Quản trị')]"))).click()
+    password = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-password input")))
+    if password.is_displayed():
+        password.send_keys(ADMIN_PASSWORD)
+        browser.find_element(By.ID, "admin-login").click()
+    upload = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-upload input[type=file]")))
+    upload.send_keys(str(scan))
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "admin-upload"), "bct-cv2265-2026-scan"))
+    browser.find_element(By.ID, "admin-add").click()
+    wait(browser, 300).until(EC.text_to_be_present_in_element((By.ID, "admin-status"), "Đã thêm 1"))
+    listed = browser.find_element(By.ID, "admin-documents").text
+    assert "Công văn" in listed and "BỘ CÔNG THƯƠNG" in listed
+    browser.find_element(By.XPATH, "//button[@role='tab'][contains(., 'Hỏi đáp')]").click()
+    ask(browser, "Thông tư 15/2026/TT-BCT có hiệu lực từ ngày nào?")
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "sources"), "Công văn"))
+    assert "10/4/2026" in browser.find_element(By.ID, "chatbot").text
 
 
 def test_demo_tab_one_click_asks(browser, server):
