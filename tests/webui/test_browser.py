@@ -72,6 +72,19 @@ def test_markup_in_questions_is_shown_as_text(browser, server):
     assert not browser.find_elements(By.CSS_SELECTOR, "#chatbot b")
 
 
+def upload_in_admin(browser, url, path) -> None:
+    """Log in to the admin tab of a fresh page, upload one file and wait until it is indexed."""
+    browser.get(url)
+    wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab'][contains(., 'Quản trị')]"))).click()
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-password input"))).send_keys(ADMIN_PASSWORD)
+    browser.find_element(By.ID, "admin-login").click()
+    upload = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-upload input[type=file]")))
+    upload.send_keys(str(path))
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "admin-upload"), Path(path).stem))
+    browser.find_element(By.ID, "admin-add").click()
+    wait(browser, 300).until(EC.text_to_be_present_in_element((By.ID, "admin-status"), "Đã thêm 1"))
+
+
 def test_admin_upload_then_the_document_answers(browser, server, tmp_path):
     # A CLI ingest into the running server's index first: the server must answer from it
     # and its upload must not drop it (it used to write from its stale in-memory copy).
@@ -90,15 +103,7 @@ def test_admin_upload_then_the_document_answers(browser, server, tmp_path):
     document.write_text("Sơn La đẩy mạnh chuyển đổi số\n\nTỉnh Sơn La đặt mục tiêu đến năm 2030 có 95% hồ sơ "
                         "thủ tục hành chính được xử lý trực tuyến. Sơn La thành lập 1.250 tổ công nghệ số cộng đồng.\n",
                         encoding="utf-8")
-    browser.get(server[0])
-    wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab'][contains(., 'Quản trị')]"))).click()
-    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-password input"))).send_keys(ADMIN_PASSWORD)
-    browser.find_element(By.ID, "admin-login").click()
-    upload = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-upload input[type=file]")))
-    upload.send_keys(str(document))
-    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "admin-upload"), "son_la_chuyen_doi_so"))
-    browser.find_element(By.ID, "admin-add").click()
-    wait(browser, 120).until(EC.text_to_be_present_in_element((By.ID, "admin-status"), "Đã thêm 1"))
+    upload_in_admin(browser, server[0], document)
     listed = browser.find_element(By.ID, "admin-documents").text
     assert "son_la_chuyen_doi_so" in listed and "dien_bien_ghi_chu" in listed
     kept = list((server[1] / "uploads").glob("son_la_chuyen_doi_so-*.txt"))
@@ -115,17 +120,7 @@ def test_admin_upload_then_the_document_answers(browser, server, tmp_path):
 @pytest.mark.skipif(bool(missing_tools()), reason="Debian OCR tools missing")
 def test_admin_uploads_a_scanned_pdf_and_its_ocr_text_answers(browser, server):
     scan = Path(__file__).resolve().parent.parent / "data" / "docs" / "bct-cv2265-2026-scan.pdf"
-    browser.get(server[0])
-    wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab'][contains(., 'Quản trị')]"))).click()
-    password = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-password input")))
-    if password.is_displayed():
-        password.send_keys(ADMIN_PASSWORD)
-        browser.find_element(By.ID, "admin-login").click()
-    upload = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-upload input[type=file]")))
-    upload.send_keys(str(scan))
-    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "admin-upload"), "bct-cv2265-2026-scan"))
-    browser.find_element(By.ID, "admin-add").click()
-    wait(browser, 300).until(EC.text_to_be_present_in_element((By.ID, "admin-status"), "Đã thêm 1"))
+    upload_in_admin(browser, server[0], scan)   # OCR of three pages included
     listed = browser.find_element(By.ID, "admin-documents").text
     assert "Công văn" in listed and "BỘ CÔNG THƯƠNG" in listed
     browser.find_element(By.XPATH, "//button[@role='tab'][contains(., 'Hỏi đáp')]").click()
