@@ -26,6 +26,8 @@ from .quality import LETTER_WORD, line_share, vietnamese_share
 from .records import CleanedText, DroppedLine
 
 SIGNATURE = "dấu chữ ký số"
+TABLE_CELLS = " | "         # joins the cells of a table row
+RUNNING = "đầu/chân trang lặp lại"
 MIN_VIETNAMESE_SHARE = 0.6
 MIN_LAYER_CHARS = 20        # fewer characters than this on a page: no text layer
 MAX_PAGES = 500
@@ -100,10 +102,11 @@ def read_pdf(path: Path, data: bytes, reader: PageReader | None, max_pages: int 
                 read = reader.run(path, sorted(need_ocr), hashlib.sha256(data).hexdigest(), tick)
             except OcrError as err:
                 missing = str(err)
+    tabular = _pages_with_tables(data, [i for i in range(count) if i not in need_ocr])
     pages = []
     for index, layer in enumerate(layers):
         if index not in need_ocr:
-            pages.append(PageText(index + 1, layer))
+            pages.append(PageText(index + 1, tabular.get(index, layer)))
         elif index in read and _better(ocr_text := _fix_ocr(read[index]), layer):
             pages.append(PageText(index + 1, ocr_text, ocr=True, reason=need_ocr[index]))
         else:
@@ -112,6 +115,49 @@ def read_pdf(path: Path, data: bytes, reader: PageReader | None, max_pages: int 
     if not any(p.text.strip() for p in pages):
         raise PdfError(missing or "Không đọc được chữ nào trong tệp PDF (kể cả bằng OCR).")
     return pages
+
+
+MIN_TABLE_COLUMNS = 3   # a layout grid (header block, signature) fills at most two cells per row
+
+
+def _pages_with_tables(data: bytes, indices: list[int]) -> dict[int, str]:
+    """Text of the pages that hold a data table, with each table row as one line of its
+    cells joined by " | " (as Word tables are read) and the text around it in order.
+    pdfplumber finds tables by their ruling lines; any failure keeps pypdf's text."""
+    import pdfplumber
+    texts: dict[int, str] = {}
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for index in indices:
+                page = pdf.pages[index]
+                tables = [t for t in page.find_tables() if _is_data_table(t.extract())]
+                if tables:
+                    texts[index] = nfc(_page_with_rows(page, sorted(tables, key=lambda t: t.bbox[1])))
+    except Exception:  # noqa: BLE001 - tables are a refinement; the text layer stands without them
+        return {}
+    return texts
+
+
+def _is_data_table(rows: list[list[str | None]]) -> bool:
+    full = [r for r in rows if sum(1 for c in r if c and c.strip()) >= MIN_TABLE_COLUMNS]
+    return len(full) >= 2
+
+
+def _page_with_rows(page, tables) -> str:
+    parts, top = [], 0.0
+    for table in tables:
+        x0, y0, x1, y1 = table.bbox
+        if y0 > top:
+            parts.append(page.crop((0, top, page.width, y0)).extract_text() or "")
+        for row in table.extract():
+            cells = [" ".join((c or "").split()) for c in row]
+            line = " | ".join(c for c in cells if c)
+            if line:
+                parts.append(line)
+        top = max(top, y1)
+    if top < page.height:
+        parts.append(page.crop((0, top, page.width, page.height)).extract_text() or "")
+    return "\n".join(p for p in parts if p.strip())
 
 
 def _fix_ocr(text: str) -> str:
@@ -144,6 +190,7 @@ def clean_pages(pages: list[PageText]) -> CleanedText:
     line_no = 0
     in_header = True   # the header block keeps its lines: each is a field
     signed_on = None   # the date of a digital signature, when the page shows its stamp
+    kept_once: set[str] = set()
 
     def close() -> None:
         if current:
@@ -161,6 +208,9 @@ def clean_pages(pages: list[PageText]) -> CleanedText:
                 close()
                 continue
             reason = _drop_reason(line, i in edges, running, page.ocr)
+            if reason == RUNNING and TABLE_CELLS in line and _shape(line) not in kept_once:
+                kept_once.add(_shape(line))   # a table's column heads, repeated on each page: keep one
+                reason = None
             if reason:
                 dropped.append(DroppedLine(line_no, f"{reason} (trang {page.number})", line))
                 signed = _SIGNED_AT.search(line) if reason == SIGNATURE else None
@@ -187,8 +237,8 @@ def _ends_header(line: str) -> bool:
 
 
 def _starts_paragraph(line: str, previous: str) -> bool:
-    if heading_of(line) or _PARAGRAPH_OPENER.match(line):
-        return True
+    if heading_of(line) or _PARAGRAPH_OPENER.match(line) or TABLE_CELLS in line or TABLE_CELLS in previous:
+        return True   # a table row is a paragraph of its own
     if _SENTENCE_END.search(previous) and line[:1].isupper():
         return True
     caps, previous_caps = _is_caps(line), _is_caps(previous)
@@ -206,7 +256,7 @@ def _drop_reason(line: str, at_edge: bool, running: set[str], ocr: bool) -> str 
     if at_edge and _PAGE_NUMBER.match(line):
         return "số trang"
     if at_edge and _shape(line) in running:
-        return "đầu/chân trang lặp lại"
+        return RUNNING
     if _SIGNATURE.search(ascii_key(line)):
         return SIGNATURE
     if ocr and (len(LETTER_WORD.findall(line)) < 2 or line_share(line) < NOISE_SHARE):

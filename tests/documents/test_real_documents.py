@@ -110,3 +110,14 @@ def test_reingesting_reads_every_page_from_the_cache(official, ocr_cache, monkey
     monkeypatch.setattr(PageReader, "_read_page", lambda *a: pytest.fail("a cached page was OCR'd again"))
     again = Ingestor(IngestConfig(ocr=OcrConfig(cache_dir=ocr_cache))).run([str(DOCS / "ttg-qd1360-2025-scan.pdf")])
     assert again.documents[0].text == next(d for d in official.documents if d.doc_id == "ttg-qd1360-2025-scan").text
+
+
+def test_pdf_tables_become_rows_with_their_column_heads_once(by_id):
+    hybrid = by_id["laichau-qd1629-2025-hybrid"].text
+    rows = [p for p in hybrid.split("\n\n") if " | " in p]
+    assert rows[0].startswith("TT | Tên thủ tục hành chính | Thời hạn giải quyết")
+    assert sum(r.startswith("TT | Tên thủ tục") for r in rows) == 1   # repeated on 4 pages, kept once
+    assert any(r.startswith("01 | Cấp giấy chứng nhận doanh nghiệp thành lập mới") for r in rows)
+    assert any(r.startswith("02 | Cấp giấy chứng nhận cơ sở ươm tạo công nghệ cao") for r in rows)
+    # Layout grids (the header block, the signature block) are not data tables.
+    assert " | " not in by_id["caobang-nq33-2022-text"].text
