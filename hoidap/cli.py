@@ -162,7 +162,6 @@ def _print_drop_report(result) -> None:
 
 
 def _cmd_search(args, settings: Settings) -> int:
-
     from .runtime import open_or_build_index
     k = args.k if args.k is not None else settings.top_k
     if not args.query.strip():

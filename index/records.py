@@ -50,7 +50,8 @@ class SearchHit:
         return {"rank": self.rank, "doc_id": self.chunk.doc_id, "chunk_id": self.chunk.chunk_id,
                 "score": round(self.score, 6), "title": self.document.title,
                 "date": self.document.date, "province": ", ".join(self.document.provinces),
-                "text": self.chunk.text}
+                "doc_type": self.document.doc_type, "number": self.document.number,
+                "issuer": self.document.issuer, "path": self.chunk.path, "text": self.chunk.text}
 
 
 @dataclass

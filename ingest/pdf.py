@@ -31,6 +31,7 @@ RUNNING = "đầu/chân trang lặp lại"
 MIN_VIETNAMESE_SHARE = 0.6
 MIN_LAYER_CHARS = 20        # fewer characters than this on a page: no text layer
 MAX_PAGES = 500
+MIN_TABLE_COLUMNS = 3       # a layout grid (header block, signature) fills at most two cells per row
 NOISE_SHARE = 0.5           # an OCR'd line with fewer Vietnamese words than this is a stamp or a scribble
 
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:Trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?[-–—\s]*$", re.IGNORECASE)
@@ -111,31 +112,39 @@ def read_pdf(path: Path, data: bytes, reader: PageReader | None, max_pages: int 
             pages.append(PageText(index + 1, ocr_text, ocr=True, reason=need_ocr[index]))
         else:
             kept = layer if (vietnamese_share(layer) or 0) >= MIN_VIETNAMESE_SHARE else ""
-            pages.append(PageText(index + 1, kept, reason=f"{need_ocr[index]}; {missing or 'OCR không đọc được'}"))
+            pages.append(PageText(index + 1, kept, reason=f"{need_ocr[index]}; {missing or 'OCR không thấy chữ (trang trống?)'}"))
     if not any(p.text.strip() for p in pages):
         raise PdfError(missing or "Không đọc được chữ nào trong tệp PDF (kể cả bằng OCR).")
     return pages
 
 
-MIN_TABLE_COLUMNS = 3   # a layout grid (header block, signature) fills at most two cells per row
-
-
 def _pages_with_tables(data: bytes, indices: list[int]) -> dict[int, str]:
     """Text of the pages that hold a data table, with each table row as one line of its
-    cells joined by " | " (as Word tables are read) and the text around it in order.
-    pdfplumber finds tables by their ruling lines; any failure keeps pypdf's text."""
+    cells joined by " | " (as Word tables are read) and the text around it in order; a row
+    that a page break cut in two is joined again. pdfplumber finds tables by their ruling
+    lines; any failure keeps pypdf's text."""
     import pdfplumber
-    texts: dict[int, str] = {}
+    layouts: dict[int, list[str | list[str]]] = {}
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            columns = 0   # of the data table the previous page ended with
             for index in indices:
                 page = pdf.pages[index]
-                tables = [t for t in page.find_tables() if _is_data_table(t.extract())]
+                found = [(t, t.extract()) for t in page.find_tables()]
+                # A table going on from the previous page may hold one row: its column count says so.
+                tables = [t for t, rows in found if _is_data_table(rows) or
+                          (index - 1 in layouts and rows and len(rows[0]) == columns)]
+                columns = 0
                 if tables:
-                    texts[index] = nfc(_page_with_rows(page, sorted(tables, key=lambda t: t.bbox[1])))
+                    tables.sort(key=lambda t: t.bbox[1])
+                    layouts[index] = _page_layout(page, tables)
+                    columns = len(tables[-1].extract()[0])
     except Exception:  # noqa: BLE001 - tables are a refinement; the text layer stands without them
         return {}
-    return texts
+    _join_rows_across_pages(layouts)
+    return {index: nfc("\n".join(part if isinstance(part, str) else TABLE_CELLS.join(c for c in part if c)
+                                  for part in parts if part and (not isinstance(part, str) or part.strip())))
+            for index, parts in layouts.items()}
 
 
 def _is_data_table(rows: list[list[str | None]]) -> bool:
@@ -143,21 +152,44 @@ def _is_data_table(rows: list[list[str | None]]) -> bool:
     return len(full) >= 2
 
 
-def _page_with_rows(page, tables) -> str:
-    parts, top = [], 0.0
+def _page_layout(page, tables) -> list[str | list[str]]:
+    """The page top to bottom: text outside the tables (str) and table rows (cell lists)."""
+    parts: list[str | list[str]] = []
+    top = 0.0
     for table in tables:
         x0, y0, x1, y1 = table.bbox
         if y0 > top:
             parts.append(page.crop((0, top, page.width, y0)).extract_text() or "")
-        for row in table.extract():
-            cells = [" ".join((c or "").split()) for c in row]
-            line = " | ".join(c for c in cells if c)
-            if line:
-                parts.append(line)
+        parts.extend([" ".join((c or "").split()) for c in row] for row in table.extract())
         top = max(top, y1)
     if top < page.height:
         parts.append(page.crop((0, top, page.width, page.height)).extract_text() or "")
-    return "\n".join(p for p in parts if p.strip())
+    return parts
+
+
+def _join_rows_across_pages(layouts: dict[int, list[str | list[str]]]) -> None:
+    # A row cut by a page break goes on at the top of the next page, after the column heads
+    # the table repeats, with an empty first cell (its "TT"): its cells belong to the last
+    # row before the break.
+    heads: list[str] | None = None
+    last: list[str] | None = None
+    previous = None
+    for index in sorted(layouts):
+        parts = layouts[index]
+        rows = [p for p in parts if isinstance(p, list)]
+        if previous != index - 1:
+            heads = last = None
+        if rows and last is not None:
+            first = rows[1] if rows[0] == heads and len(rows) > 1 else rows[0]
+            if first != heads and len(first) == len(last) and not first[0] and any(first):
+                for column, text in enumerate(first):
+                    last[column] = f"{last[column]} {text}".strip()
+                del parts[next(i for i, p in enumerate(parts) if p is first)]
+                rows = [r for r in rows if r is not first]
+        if rows:
+            heads = heads or rows[0]
+            last = next((r for r in reversed(rows) if r != heads), last)
+        previous = index
 
 
 def _fix_ocr(text: str) -> str:

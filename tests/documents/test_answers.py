@@ -74,3 +74,18 @@ def test_filters_by_type_issuer_and_number(official_index):
     assert {h.document.doc_id for h in by_issuer} == {"qd12-son-la"}
     by_number = official_index.search(query, k=5, filters=Filters(number="33/2022"))
     assert {h.document.doc_id for h in by_number} == {"caobang-nq33-2022-text"}
+
+
+def test_cli_search_filters_and_json_fields(official_index):
+    import json
+    import os
+    import subprocess
+    import sys
+    done = subprocess.run(
+        [sys.executable, "-m", "hoidap", "search", "thẩm quyền ký văn bản", "--index-dir", str(official_index.index_dir),
+         "--type", "Nghị định", "--number", "30/2020", "--json"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)["results"]
+    assert results and {r["number"] for r in results} == {"30/2020/NĐ-CP"}
+    assert results[0]["issuer"] == "CHÍNH PHỦ" and results[0]["path"].startswith("Điều ")

@@ -119,5 +119,8 @@ def test_pdf_tables_become_rows_with_their_column_heads_once(by_id):
     assert sum(r.startswith("TT | Tên thủ tục") for r in rows) == 1   # repeated on 4 pages, kept once
     assert any(r.startswith("01 | Cấp giấy chứng nhận doanh nghiệp thành lập mới") for r in rows)
     assert any(r.startswith("02 | Cấp giấy chứng nhận cơ sở ươm tạo công nghệ cao") for r in rows)
+    # The two procedures run over four pages: each is one row again, continuations joined.
+    assert len(rows) == 3 and hybrid.endswith(rows[-1])
+    assert "từ chối cấp giấy chứng nhận gửi cho doanh nghiệp" in rows[1]   # page 4's part of row 01
     # Layout grids (the header block, the signature block) are not data tables.
     assert " | " not in by_id["caobang-nq33-2022-text"].text
