@@ -28,8 +28,10 @@ def test_search_json_has_the_documented_shape(corpus_copy):
     data = json.loads(proc.stdout)
     assert data["query"] == "Lào Cai kinh tế số 2045" and len(data["results"]) == 3
     first = data["results"][0]
-    assert set(first) == {"rank", "doc_id", "chunk_id", "score", "title", "date", "province", "text"}
+    assert set(first) == {"rank", "doc_id", "chunk_id", "score", "title", "date", "province", "text",
+                          "doc_type", "number", "issuer", "path"}
     assert first["rank"] == 1 and first["doc_id"] == "001_733eede80dd82f2c" and first["province"] == "Lào Cai"
+    assert first["doc_type"] is None and first["path"] == ""   # a news article has no header block
     assert "40% GRDP" in " ".join(r["text"] for r in data["results"])
 
 
