@@ -60,11 +60,7 @@ def ingest_into(index: HybridIndex, paths: list[str], ingestor: Ingestor | None 
             part = index.rebuild(batch.documents, batch.chunks, on_progress=on_progress)
         else:
             part = index.sync(batch.documents, batch.chunks, on_progress=on_progress)
-        result.documents += batch.documents
-        result.chunks += batch.chunks
-        result.dropped.update(batch.dropped)
-        result.notes.update(batch.notes)
-        result.problems += batch.problems
+        result.absorb(batch)
         for name in ("added", "updated", "unchanged"):
             getattr(report, name).extend(getattr(part, name))
         report.embedded_units += part.embedded_units

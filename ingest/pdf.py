@@ -132,13 +132,13 @@ def _pages_with_tables(data: bytes, indices: list[int]) -> dict[int, str]:
                 page = pdf.pages[index]
                 found = [(t, t.extract()) for t in page.find_tables()]
                 # A table going on from the previous page may hold one row: its column count says so.
-                tables = [t for t, rows in found if _is_data_table(rows) or
-                          (index - 1 in layouts and rows and len(rows[0]) == columns)]
+                tables = sorted(((t, rows) for t, rows in found if _is_data_table(rows) or
+                                 (index - 1 in layouts and rows and len(rows[0]) == columns)),
+                                key=lambda pair: pair[0].bbox[1])
                 columns = 0
                 if tables:
-                    tables.sort(key=lambda t: t.bbox[1])
                     layouts[index] = _page_layout(page, tables)
-                    columns = len(tables[-1].extract()[0])
+                    columns = len(tables[-1][1][0])
     except Exception:  # noqa: BLE001 - tables are a refinement; the text layer stands without them
         return {}
     _join_rows_across_pages(layouts)
@@ -153,14 +153,15 @@ def _is_data_table(rows: list[list[str | None]]) -> bool:
 
 
 def _page_layout(page, tables) -> list[str | list[str]]:
-    """The page top to bottom: text outside the tables (str) and table rows (cell lists)."""
+    """The page top to bottom: text outside the tables (str) and table rows (cell lists);
+    tables are (table, its extracted rows) pairs in page order."""
     parts: list[str | list[str]] = []
     top = 0.0
-    for table in tables:
+    for table, rows in tables:
         x0, y0, x1, y1 = table.bbox
         if y0 > top:
             parts.append(page.crop((0, top, page.width, y0)).extract_text() or "")
-        parts.extend([" ".join((c or "").split()) for c in row] for row in table.extract())
+        parts.extend([" ".join((c or "").split()) for c in row] for row in rows)
         top = max(top, y1)
     if top < page.height:
         parts.append(page.crop((0, top, page.width, page.height)).extract_text() or "")

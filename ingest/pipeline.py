@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from .chunking import ChunkingConfig, chunk_text, document_outline
 from .clean_html import clean_html
@@ -49,11 +49,7 @@ class Ingestor:
             on_file: Callable[[str], None] | None = None) -> IngestResult:
         result = IngestResult()
         for batch, _, _ in self.run_batches(paths, batch_files=0, on_file=on_file):
-            result.documents += batch.documents
-            result.chunks += batch.chunks
-            result.dropped.update(batch.dropped)
-            result.notes.update(batch.notes)
-            result.problems += batch.problems
+            result.absorb(batch)
         return result
 
     def run_batches(self, paths: list[str], batch_files: int,
@@ -121,8 +117,7 @@ class Ingestor:
             provinces=(provinces_named_in(f"{header.issuer or ''} {title or ''}") if header.doc_type
                        else detect_provinces(text)),
             doc_type=header.doc_type, number=header.number, issuer=header.issuer, outline=tuple(outline))
-        document = Document(**{**asdict(document), "provinces": document.provinces, "outline": document.outline,
-                               "fingerprint": _fingerprint(document, chunks, self.config)})
+        document = replace(document, fingerprint=_fingerprint(document, chunks, self.config))
         return document, chunks
 
 

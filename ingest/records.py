@@ -98,4 +98,12 @@ class IngestResult:
     chunks: list[Chunk] = field(default_factory=list)
     dropped: dict[str, list[DroppedLine]] = field(default_factory=dict)  # by doc_id
     notes: dict[str, list[str]] = field(default_factory=dict)            # by doc_id
+
+    def absorb(self, batch: "IngestResult") -> None:
+        """Add another result's documents, chunks, reports and problems to this one."""
+        self.documents += batch.documents
+        self.chunks += batch.chunks
+        self.dropped.update(batch.dropped)
+        self.notes.update(batch.notes)
+        self.problems += batch.problems
     problems: list[Problem] = field(default_factory=list)
