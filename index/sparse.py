@@ -1,28 +1,60 @@
-"""BM25 over our own Vietnamese tokens (bm25s' tokenizer drops "9-10%" and one-letter words)."""
+"""BM25 over our own Vietnamese tokens, across all segments of an index.
+
+The scores are bm25s's default (Lucene) BM25 — idf = ln(1 + (N - df + 0.5) / (df + 0.5)),
+tf part = tf / (tf + k1 (1 - b + b |u| / avg|u|)) — computed from each segment's stored
+postings with corpus-wide N, df and average length over the live units. A library index
+(bm25s) has one vocabulary and must be rebuilt whenever a document is added; postings per
+segment let a new segment join without touching the others, and term statistics always
+cover exactly the units being searched (tests/index/test_sparse.py checks the scores
+against bm25s).
+"""
 
 from __future__ import annotations
 
-import logging
+import math
 
-import bm25s
 import numpy as np
 
-# bm25s logs "Building index from tokens" at debug level through its own handler.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+from .segment import Segment
+
+K1, B = 1.5, 0.75
 
 
 class SparseIndex:
-    """Built from token lists at load time: tokens are stored in the docstore, so
-    rebuilding is a sparse-matrix pass (milliseconds here) and needs no pickle."""
+    def __init__(self, segments: list[Segment], offsets: np.ndarray, alive: list[np.ndarray | None]):
+        """offsets: first global row of each segment; alive: per segment, a mask of live
+        units (None: all live)."""
+        self._segments, self._offsets, self._alive = segments, offsets, alive
+        self.size = sum(s.size for s in segments)
+        lengths = [np.maximum(s.units["length"], 1).astype(np.float32) for s in segments]
+        live_lengths = [ln if a is None else ln[a] for ln, a in zip(lengths, alive)]
+        self.n_live = sum(len(ln) for ln in live_lengths)
+        average = (sum(float(ln.sum()) for ln in live_lengths) / self.n_live) if self.n_live else 1.0
+        self._norm = [K1 * ((1 - B) + B * ln / average) for ln in lengths]
 
-    def __init__(self, token_lists: list[list[str]]):
-        self.size = len(token_lists)
-        self._bm25 = bm25s.BM25()
-        if self.size:
-            self._bm25.index([tokens or [""] for tokens in token_lists], show_progress=False)
+    def document_frequency(self, term: str) -> int:
+        df = 0
+        for segment, alive in zip(self._segments, self._alive):
+            postings = segment.postings_of(term)
+            if postings is not None:
+                df += len(postings) if alive is None else int(alive[postings["unit"]].sum())
+        return df
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
-        known = [t for t in query_tokens if t in self._bm25.vocab_dict] if self.size else []
-        if not known:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+        """BM25 score of every row (dead rows 0) for these query tokens (repeats count)."""
+        out = np.zeros(self.size, dtype=np.float32)
+        for token in query_tokens:
+            df = self.document_frequency(token)
+            if not df:
+                continue
+            idf = math.log(1 + (self.n_live - df + 0.5) / (df + 0.5))
+            for segment, offset, norm in zip(self._segments, self._offsets, self._norm):
+                postings = segment.postings_of(token)
+                if postings is None or not len(postings):
+                    continue
+                rows, tf = postings["unit"], postings["tf"]
+                out[offset + rows] += idf * tf / (tf + norm[rows])
+        for offset, segment, alive in zip(self._offsets, self._segments, self._alive):
+            if alive is not None:
+                out[offset:offset + segment.size][~alive] = 0
+        return out

@@ -2,12 +2,15 @@
 
     <index_dir>/CURRENT           name of the live generation
     <index_dir>/LOCK              held (flock) by the one process writing
-    <index_dir>/gen-000007/       manifest.json, documents.jsonl, chunks.jsonl,
-                                  units.jsonl, dense.faiss
+    <index_dir>/gen-000007/       manifest.json (segments, their deleted documents)
+    <index_dir>/gen-000007/seg-*/ one folder per segment (see segment.py)
 
 A write builds a new generation in a temporary folder, renames it into place and only
 then swaps CURRENT (os.replace is atomic), so a crash at any moment leaves the previous
 generation live and loadable. Superseded generations are deleted after the swap.
+Segments never change once written: a new generation hard-links the segments it keeps
+from the live one (copies them where the file system has no hard links) and writes only
+its new segment, so adding a document costs what that document costs, not the index.
 
 Writers hold `writer_lock` from reading the live generation to swapping CURRENT, so two
 writers (two CLI runs, a CLI run and the web admin) never build on the same generation
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -31,14 +35,14 @@ from filelock import FileLock, Timeout
 
 from ingest import Chunk, Document
 
-from .dense import DenseIndex
-from .records import RetrievalUnit
+from .segment import Segment, SegmentInvalid, load_segment
 
-FORMAT_VERSION = 3  # 2: sentence units; 3: heading/body token split
+FORMAT_VERSION = 4  # 2: sentence units; 3: heading/body token split; 4: segments, vectors mixed from pieces
 CURRENT = "CURRENT"
 LOCK = "LOCK"
 WRITER = "WRITER"   # who holds LOCK (pid, since when), for the "busy" message
 REBUILD_HINT = "hoidap ingest --rebuild"
+SEGMENT_NAME = re.compile(r"seg-\d{6}-[0-9a-f]{8}")
 
 
 class IndexStoreError(Exception):
@@ -53,6 +57,15 @@ class IndexDamagedError(IndexStoreError):
         super().__init__(f"Chỉ mục ở {index_dir} bị hỏng ({reason}); hãy xây lại bằng '{REBUILD_HINT}'.")
 
 
+class IndexFormatError(IndexStoreError):
+    """A readable index of another format version; `stored_documents` can re-index it."""
+
+    def __init__(self, index_dir: Path, version: str):
+        self.version = version
+        super().__init__(f"Chỉ mục ở {index_dir} có định dạng phiên bản {version}, cần {FORMAT_VERSION}: "
+                         f"hãy xây lại bằng '{REBUILD_HINT}'.")
+
+
 class IndexBusyError(IndexStoreError):
     """Another process kept the writer lock longer than this writer would wait."""
 
@@ -60,11 +73,9 @@ class IndexBusyError(IndexStoreError):
 @dataclass
 class StoredIndex:
     manifest: dict
-    documents: list[Document]
-    chunks: list[Chunk]
-    units: list[RetrievalUnit]
-    dense: DenseIndex
-    generation: str = ""    # the generation folder it was read from / written to
+    segments: list[Segment]
+    dead: dict[str, set[str]]    # segment name -> ids of its documents replaced or removed since
+    generation: str = ""         # the generation folder it was read from
 
 
 def live_generation(index_dir: Path) -> str | None:
@@ -97,8 +108,11 @@ def current_generation(index_dir: Path) -> Path | None:
     return None if name is None else Path(index_dir) / name
 
 
-def load(index_dir: Path) -> StoredIndex | None:
-    """The live generation, validated, or None when there is no index yet."""
+def load(index_dir: Path, loaded: dict[str, Segment] | None = None) -> StoredIndex | None:
+    """The live generation, validated, or None when there is no index yet.
+
+    loaded: segments this process has already read, by name; segments never change, so
+    they are reused instead of read again (a reload after an append reads one segment)."""
     index_dir = Path(index_dir)
     generation = current_generation(index_dir)
     if generation is None:
@@ -106,20 +120,36 @@ def load(index_dir: Path) -> StoredIndex | None:
     try:
         manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
         _check_manifest(manifest)
-        documents = [Document.from_dict(_mapping(d, "documents.jsonl"))
-                     for d in _read_jsonl(generation / "documents.jsonl")]
-        chunks = [Chunk.from_dict(_mapping(c, "chunks.jsonl")) for c in _read_jsonl(generation / "chunks.jsonl")]
-        units = [RetrievalUnit(**_mapping(u, "units.jsonl")) for u in _read_jsonl(generation / "units.jsonl")]
-        dense = DenseIndex.load(generation / "dense.faiss")
-        _check_consistency(manifest, documents, chunks, units, dense)
+        segments = [(loaded or {}).get(entry["name"]) or load_segment(generation / entry["name"],
+                                                                       manifest["embedder"]["dimension"])
+                    for entry in manifest["segments"]]
+        dead = {entry["name"]: set(entry["dead"]) for entry in manifest["segments"]}
+        _check_consistency(manifest, segments, dead)
     except _Unsupported as err:
-        raise IndexStoreError(f"Chỉ mục ở {index_dir} có định dạng phiên bản {err}, cần {FORMAT_VERSION}: "
-                              f"hãy xây lại bằng '{REBUILD_HINT}'.") from None
+        raise IndexFormatError(index_dir, str(err)) from None
     except IndexDamagedError:
         raise
-    except (_Invalid, OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError) as err:
+    except (_Invalid, SegmentInvalid, OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError) as err:
         raise IndexDamagedError(index_dir, str(err) or type(err).__name__) from err
-    return StoredIndex(manifest, documents, chunks, units, dense, generation.name)
+    return StoredIndex(manifest, segments, dead, generation.name)
+
+
+def stored_documents(index_dir: Path) -> tuple[list[Document], list[Chunk]]:
+    """The documents and chunks of the live generation of an older format (2 and 3 kept
+    them in documents.jsonl and chunks.jsonl beside manifest.json), to index them again
+    without their source files."""
+    generation = current_generation(index_dir)
+    try:
+        documents = [Document.from_dict(row) for row in _read_jsonl(generation / "documents.jsonl")]
+        chunks = [Chunk.from_dict(row) for row in _read_jsonl(generation / "chunks.jsonl")]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+        raise IndexDamagedError(index_dir, str(err) or type(err).__name__) from err
+    return documents, chunks
+
+
+def _read_jsonl(path: Path) -> list:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 class _Invalid(ValueError):
@@ -128,12 +158,6 @@ class _Invalid(ValueError):
 
 class _Unsupported(ValueError):
     """A readable index of another format version."""
-
-
-def _mapping(row, file: str) -> dict:
-    if not isinstance(row, dict):
-        raise _Invalid(f"{file} có dòng không phải đối tượng JSON")
-    return row
 
 
 def _check_manifest(manifest) -> None:
@@ -145,30 +169,27 @@ def _check_manifest(manifest) -> None:
     if (not isinstance(embedder, dict) or not isinstance(embedder.get("id"), str)
             or not isinstance(embedder.get("dimension"), int) or embedder["dimension"] < 1):
         raise _Invalid("manifest.json thiếu hoặc sai mục 'embedder'")
+    segments = manifest.get("segments")
+    if not isinstance(segments, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("name"), str) and SEGMENT_NAME.fullmatch(e["name"])
+            and isinstance(e.get("dead"), list) and all(isinstance(d, str) for d in e["dead"]) for e in segments):
+        raise _Invalid("manifest.json thiếu hoặc sai mục 'segments'")
+    if not isinstance(manifest.get("documents"), dict):
+        raise _Invalid("manifest.json thiếu mục 'documents'")
 
 
-def _check_consistency(manifest: dict, documents: list[Document], chunks: list[Chunk],
-                       units: list[RetrievalUnit], dense: DenseIndex) -> None:
-    doc_ids = {d.doc_id for d in documents}
-    if len(doc_ids) != len(documents) or not all(isinstance(d.text, str) for d in documents):
-        raise _Invalid("documents.jsonl có tài liệu trùng mã hoặc sai kiểu")
-    chunk_ids = set()
-    for chunk in chunks:
-        if chunk.doc_id not in doc_ids:
-            raise _Invalid(f"đoạn '{chunk.chunk_id}' thuộc tài liệu không có trong chỉ mục")
-        chunk_ids.add(chunk.chunk_id)
-    for row, unit in enumerate(units):
-        if unit.row != row or unit.chunk_id not in chunk_ids or unit.doc_id not in doc_ids:
-            raise _Invalid(f"units.jsonl dòng {row + 1} trỏ tới đoạn '{unit.chunk_id}' không có trong chỉ mục")
-        if (not isinstance(unit.tokens, list) or not all(isinstance(t, str) for t in unit.tokens)
-                or not isinstance(unit.heading_tokens, int)
-                or not isinstance(unit.start, int) or not isinstance(unit.end, int)):
-            raise _Invalid(f"units.jsonl dòng {row + 1} sai kiểu dữ liệu")
-    if dense.dimension != manifest["embedder"]["dimension"]:
-        raise _Invalid(f"dense.faiss có {dense.dimension} chiều, manifest ghi "
-                       f"{manifest['embedder']['dimension']}")
-    if dense.size != len(units):
-        raise _Invalid(f"dense.faiss có {dense.size} véc-tơ cho {len(units)} mục")
+def _check_consistency(manifest: dict, segments: list[Segment], dead: dict[str, set[str]]) -> None:
+    live: set[str] = set()
+    for segment in segments:
+        ids = {d.doc_id for d in segment.documents}
+        if not dead[segment.name] <= ids:
+            raise _Invalid(f"manifest.json xóa tài liệu không có trong phân đoạn {segment.name}")
+        alive = ids - dead[segment.name]
+        if alive & live:
+            raise _Invalid(f"tài liệu '{sorted(alive & live)[0]}' có ở hai phân đoạn")
+        live |= alive
+    if live != set(manifest["documents"]):
+        raise _Invalid("danh sách tài liệu trong manifest.json không khớp với các phân đoạn")
 
 
 @contextmanager
@@ -206,15 +227,22 @@ def _holder(index_dir: Path) -> str:
         return "một tiến trình khác"
 
 
-def save(index_dir: Path, stored: StoredIndex) -> Path:
-    """Write a new live generation. Call under `writer_lock`."""
+def save(index_dir: Path, manifest: dict, new_segments: dict[str, Callable[[Path], None]],
+         live: Path | None) -> Path:
+    """Write a new live generation. Call under `writer_lock`.
+
+    manifest: lists every segment of the new generation; new_segments: name -> writer of
+    the segments that are new; the others are taken from the live generation folder."""
     index_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
-    _write_jsonl(tmp / "documents.jsonl", (d.to_dict() for d in stored.documents))
-    _write_jsonl(tmp / "chunks.jsonl", (c.to_dict() for c in stored.chunks))
-    _write_jsonl(tmp / "units.jsonl", (u.to_dict() for u in stored.units))
-    stored.dense.save(tmp / "dense.faiss")
-    _write_text(tmp / "manifest.json", json.dumps(stored.manifest, ensure_ascii=False, indent=2))
+    for entry in manifest["segments"]:
+        name = entry["name"]
+        if name in new_segments:
+            new_segments[name](tmp / name)
+        else:
+            _link_tree(live / name, tmp / name)
+        _fsync_dir(tmp / name)
+    _write_text(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     _fsync_dir(tmp)
     generation = index_dir / _next_generation_name(index_dir)
     os.rename(tmp, generation)
@@ -227,6 +255,16 @@ def save(index_dir: Path, stored: StoredIndex) -> Path:
     return generation
 
 
+def _link_tree(source: Path, target: Path) -> None:
+    # Segment files are never modified in place, so a hard link is a safe O(1) copy.
+    target.mkdir()
+    for path in source.iterdir():
+        try:
+            os.link(path, target / path.name)
+        except OSError:   # no hard links on this file system
+            shutil.copyfile(path, target / path.name)
+
+
 def _next_generation_name(index_dir: Path) -> str:
     numbers = [int(p.name[4:]) for p in index_dir.glob("gen-*") if p.name[4:].isdigit()]
     return f"gen-{max(numbers, default=0) + 1:06d}"
@@ -235,15 +273,6 @@ def _next_generation_name(index_dir: Path) -> str:
 def _remove_stale_temporaries(index_dir: Path) -> None:
     for leftover in index_dir.glob(".tmp-*"):  # from an interrupted earlier write
         shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _read_jsonl(path: Path):
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-def _write_jsonl(path: Path, rows) -> None:
-    _write_text(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
 
 def _write_text(path: Path, text: str) -> None:

