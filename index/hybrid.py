@@ -43,11 +43,18 @@ class IndexConfig:
     place_weight: float = 1.0   # RRF weight of the "about the place the query names" ranking
     document_weight: float = 2.0   # RRF weight of the "the document the query names" ranking
     embed_batch: int = 16       # texts per embedding call (progress granularity)
-    # A unit's vector mixes its pieces' vectors by word count (index/units.py); frame words
-    # (title, section lead) count this many times, standing in for the attention the frame
-    # got when it was embedded in front of every unit. Chosen on XQuAD, dense search alone,
-    # 1,190 questions (benchmarks/bench_unit_vectors.py): fact_chunk_at_5 / hit_at_1 at
-    # weight 1: 0.968 / 0.959, 1.5: 0.968 / 0.958, 2: 0.969 / 0.960, 3: 0.969 / 0.955.
+    # How unit vectors are made (index/units.py). "joint": each unit's text (chunk,
+    # sentence, clause) embedded whole with its title and lead in front, every word ~3
+    # times. "pieces": every word about once, vectors mixed from pieces: ingest 2.4x
+    # faster (bench_scale.py, bundled corpus: 1.63 vs 3.09 x the embedding floor), at a
+    # small cost in answers (hard set fact_recall 0.857 vs 0.886, public 0.958 vs 0.972,
+    # XQuAD-200 0.765 vs 0.755) — the default stays "joint" until "pieces" matches it.
+    unit_vectors: str = "joint"
+    # With "pieces", frame words (title, section lead) count this many times in the mix,
+    # standing in for the attention the frame gets when embedded in front of the unit.
+    # Chosen on XQuAD, dense search alone, 1,190 questions (bench_unit_vectors.py):
+    # fact_chunk_at_5 / hit_at_1 at weight 1: 0.968 / 0.959, 1.5: 0.968 / 0.958,
+    # 2: 0.969 / 0.960, 3: 0.969 / 0.955.
     frame_weight: float = 2.0
     query_cache: int = 256      # recent query vectors kept (0: none)
     lock_timeout_s: float = 600.0   # how long a writer waits for another writer to finish
@@ -341,7 +348,7 @@ class HybridIndex:
         """One new generation: the live segments (`gone` documents marked dead) plus a
         segment of the new documents, or all of it compacted into one segment."""
         state = self._state
-        plan = plan_units(new_chunks, new_documents, self.config.frame_weight)
+        plan = plan_units(new_chunks, new_documents, self.config.frame_weight, recipe=self.config.unit_vectors)
         vectors = embed_plan(plan, self._embed_passages, self.embedder.dimension,
                              self.config.embed_batch, on_progress)
         dead = {name: set(ids) for name, ids in state.dead.items()}

@@ -63,16 +63,23 @@ class UnitPlan:
         return out / np.maximum(norms, 1e-12)
 
 
+UNIT_VECTORS = ("joint", "pieces")
+
+
 def plan_units(chunks: Iterable[Chunk], documents: dict[str, Document], frame_weight: float = 1.0,
-               context_weight: float = 0.0) -> UnitPlan:
+               context_weight: float = 0.0, recipe: str = "joint") -> UnitPlan:
     """The retrieval units of these chunks (rows not yet assigned: -1) and their vector mixes.
 
     frame_weight: how much a frame word (title, section lead, list lead) counts against
     a word of the unit's own text (1: as in the pooled vector of their concatenation).
-    context_weight: how much a word of the rest of its chunk counts for a sentence or clause."""
+    context_weight: how much a word of the rest of its chunk counts for a sentence or clause.
+    recipe: "pieces" (above) or "joint": each unit's whole text, frame in front, is one
+    piece (every word embedded ~3 times; see IndexConfig.unit_vectors)."""
+    if recipe not in UNIT_VECTORS:
+        raise ValueError(f"unit vectors: {recipe!r} is not one of {UNIT_VECTORS}")
     plan = UnitPlan()
     for chunk in chunks:
-        _plan_chunk(plan, chunk, documents[chunk.doc_id], frame_weight, context_weight)
+        _plan_chunk(plan, chunk, documents[chunk.doc_id], frame_weight, context_weight, recipe == "joint")
     return plan
 
 
@@ -90,7 +97,7 @@ def embed_plan(plan: UnitPlan, embed: Callable[[list[str]], np.ndarray], dimensi
 
 
 def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: float,
-                context_weight: float = 0.0) -> None:
+                context_weight: float = 0.0, joint: bool = False) -> None:
     text = document.text
     heading = f"{document.title}\n{chunk.context}".strip()
     frame = [(plan.piece(part), frame_weight * _words(part))
@@ -130,6 +137,8 @@ def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: 
             joined = f"{heading}\n{lead} …\n{text[start:end].strip()}"
             spans.append((start, end, "clause", f"{heading}\n{lead} …", [(plan.piece(joined), 1.0)]))
     for start, end, kind, unit_heading, mix in spans:
+        if joint:
+            mix = [(plan.piece(f"{unit_heading}\n{text[start:end]}"), 1.0)]
         head, words = list(_heading_tokens(unit_heading)), body_tokens(start, end)
         plan.units.append(RetrievalUnit(row=-1, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, kind=kind,
                                         start=start, end=end, tokens=head + words, heading_tokens=len(head)))

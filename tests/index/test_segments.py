@@ -68,3 +68,14 @@ def test_removing_every_document_of_a_segment_drops_it(tmp_path, small_corpus, e
     index.remove(["extra"])
     assert len(index.snapshot.segments) == 1 and index.snapshot.size == index.snapshot.live_units
     assert "extra" not in {h.chunk.doc_id for h in index.search("camera giám sát", 5)}
+
+
+def test_the_faster_pieces_vectors_find_the_same_documents(tmp_path, small_corpus, embedder):
+    config = IndexConfig(unit_vectors="pieces")
+    first = Ingestor().run([str(small_corpus)])
+    index = HybridIndex.open(tmp_path / "index", embedder, config)
+    report = index.sync(first.documents, first.chunks)
+    joint = HybridIndex.open(tmp_path / "joint", embedder)
+    assert report.embedded_units < joint.sync(first.documents, first.chunks).embedded_units
+    assert index.search("kinh tế số 20% GRDP", 1)[0].chunk.doc_id == "lao_cai_note"
+    assert index.search("phủ sóng 5G toàn tỉnh năm 2030", 1)[0].chunk.doc_id == "lai_chau_note"

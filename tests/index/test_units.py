@@ -15,7 +15,7 @@ TEXT = ("Tỉnh đề ra các mục tiêu cụ thể đến năm 2030 như sau: 
 
 def _plan():
     document, chunks = Ingestor().describe_and_chunk("t", "t.txt", TEXT, title="Chương trình chuyển đổi số")
-    return plan_units(chunks, {"t": document}, frame_weight=2.0), document, chunks
+    return plan_units(chunks, {"t": document}, frame_weight=2.0, recipe="pieces"), document, chunks
 
 
 def _clause_with_lead(plan, document):
@@ -68,3 +68,12 @@ def test_unit_vectors_are_the_normalised_weighted_mean():
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     expected = sum(w * pieces[p] for p, w in plan.mixes[0])
     assert np.allclose(vectors[0], expected / np.linalg.norm(expected), atol=1e-5)
+
+
+def test_joint_vectors_embed_each_unit_whole_with_its_frame():
+    document, chunks = Ingestor().describe_and_chunk("t", "t.txt", TEXT, title="Chương trình chuyển đổi số")
+    plan = plan_units(chunks, {"t": document})
+    assert all(len(mix) == 1 for mix in plan.mixes)
+    for unit, mix, heading in zip(plan.units, plan.mixes, plan.headings):
+        assert plan.pieces[mix[0][0]] == f"{heading}\n{document.text[unit.start:unit.end]}"
+        assert heading.startswith(document.title)
