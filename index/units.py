@@ -49,6 +49,16 @@ class UnitPlan:
             self.pieces.append(text)
         return found
 
+    def drop_unused(self) -> None:
+        """Forget pieces no unit mixes (a joint plan cuts stretches it does not embed)."""
+        used = sorted({piece for mix in self.mixes for piece, _ in mix})
+        if len(used) == len(self.pieces):
+            return
+        new_id = {old: new for new, old in enumerate(used)}
+        self.pieces = [self.pieces[old] for old in used]
+        self.mixes = [tuple((new_id[p], w) for p, w in mix) for mix in self.mixes]
+        self._piece_ids = {text: i for i, text in enumerate(self.pieces)}
+
     @property
     def embedded_words(self) -> int:
         return sum(len(p.split()) for p in self.pieces)
@@ -80,6 +90,7 @@ def plan_units(chunks: Iterable[Chunk], documents: dict[str, Document], frame_we
     plan = UnitPlan()
     for chunk in chunks:
         _plan_chunk(plan, chunk, documents[chunk.doc_id], frame_weight, context_weight, recipe == "joint")
+    plan.drop_unused()
     return plan
 
 

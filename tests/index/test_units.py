@@ -74,6 +74,7 @@ def test_joint_vectors_embed_each_unit_whole_with_its_frame():
     document, chunks = Ingestor().describe_and_chunk("t", "t.txt", TEXT, title="Chương trình chuyển đổi số")
     plan = plan_units(chunks, {"t": document})
     assert all(len(mix) == 1 for mix in plan.mixes)
+    assert len(plan.pieces) == len({mix[0][0] for mix in plan.mixes})   # nothing embedded for nothing
     for unit, mix, heading in zip(plan.units, plan.mixes, plan.headings):
         assert plan.pieces[mix[0][0]] == f"{heading}\n{document.text[unit.start:unit.end]}"
         assert heading.startswith(document.title)
