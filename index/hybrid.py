@@ -59,8 +59,8 @@ class IndexConfig:
     query_cache: int = 256      # recent query vectors kept (0: none)
     lock_timeout_s: float = 600.0   # how long a writer waits for another writer to finish
     # A segment of at least this many vectors is searched with HNSW instead of exactly.
-    # Measured on this machine kind (benchmarks/bench_scale.py, 2 threads): flat search
-    # costs ~0.1 ms per 1,000 vectors, so it stays under ~5 ms up to here.
+    # A first guess, not yet measured: benchmarks/bench_ann.py prints flat vs HNSW latency
+    # and recall@10 by size on this machine kind, to set it from (issue 10).
     ann_threshold: int = 50_000
     max_segments: int = 8           # more segments than this are compacted into one
     compact_dead_share: float = 0.3   # ... and so are segments with this share of dead rows
