@@ -1,7 +1,8 @@
 """Inner-product search over L2-normalised vectors (cosine similarity) with FAISS.
 
 Exact (flat) below `ann_threshold` vectors, HNSW above it: see IndexConfig.ann_threshold
-for the measurement behind the threshold and benchmarks/bench_scale.py for recall@10.
+for the measurement behind the threshold; benchmarks/bench_ann.py and bench_scale.py print
+recall@10 against exact search.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ faiss.cvar.distance_compute_blas_threshold = 20
 
 HNSW_M = 32               # links per node: recall vs memory (+256 bytes a vector)
 HNSW_EF_CONSTRUCTION = 64
-HNSW_EF_SEARCH = 128      # candidates explored per query; searches asking for more use k
+# Candidates explored per query (searches asking for more use k). bench_ann.py at 100k
+# vectors: recall@10 0.946 at 128, 0.958 at 256 (1.3 ms a query).
+HNSW_EF_SEARCH = 256
 
 
 class DenseIndex:
