@@ -41,7 +41,6 @@ def evaluate(units, vectors, chunks, questions, query_vectors) -> tuple[float, f
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--weights", default="1,1.5,2,3")
-    parser.add_argument("--contexts", default="0", help="context weights to try (with frame weight 1)")
     parser.add_argument("--joint", action="store_true")
     args = parser.parse_args()
     squad = load_squad(ROOT / "eval" / "bench" / "xquad.vi.json")
@@ -63,13 +62,6 @@ def main() -> None:
         plan = plan_units(squad.chunks, documents, frame_weight=weight, recipe="pieces")
         fact, first = evaluate(plan.units, plan.vectors(piece_vectors), squad.chunks, questions, query_vectors)
         print(f"{'pieces, frame x' + format(weight, 'g'):<22} {base.embedded_words / corpus_words:>13.2f} "
-              f"{pieces_s:>8.0f} {fact:>15.3f} {first:>8.3f}", flush=True)
-    for weight in (float(w) for w in args.contexts.split(",")):
-        if not weight:
-            continue
-        plan = plan_units(squad.chunks, documents, context_weight=weight, recipe="pieces")
-        fact, first = evaluate(plan.units, plan.vectors(piece_vectors), squad.chunks, questions, query_vectors)
-        print(f"{'pieces, context x' + format(weight, 'g'):<22} {base.embedded_words / corpus_words:>13.2f} "
               f"{pieces_s:>8.0f} {fact:>15.3f} {first:>8.3f}", flush=True)
     if args.joint:
         texts = [f"{heading}\n{documents[u.doc_id].text[u.start:u.end]}" for u, heading in zip(base.units, base.headings)]

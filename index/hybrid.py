@@ -363,7 +363,7 @@ class HybridIndex:
         # starts again, and a reader must never take a new segment for one it has read.
         number = max((int(s.name[4:10]) for s in state.segments), default=0) + 1
         name = f"seg-{number:06d}-{uuid.uuid4().hex[:8]}"
-        ordered_chunks = _chunks_in_unit_order(plan.units, new_chunks)
+        ordered_chunks = new_chunks   # plan_units keeps their order (write_segment checks)
         documents = list(new_documents.values())
         units, unit_vectors = plan.units, vectors
         if kept and (len(kept) + 1 > self.config.max_segments
@@ -408,13 +408,6 @@ def _top_rows(scores: np.ndarray, n: int) -> list[int]:
         top = np.arange(len(scores))
     top = top[np.argsort(-scores[top], kind="stable")]
     return [int(r) for r in top if scores[r] > 0]
-
-
-def _chunks_in_unit_order(units: list[RetrievalUnit], chunks: list[Chunk]) -> list[Chunk]:
-    # A segment stores units grouped by chunk, chunks in the order their units come.
-    by_id = {c.chunk_id: c for c in chunks}
-    ordered = [by_id[chunk_id] for chunk_id in dict.fromkeys(u.chunk_id for u in units)]
-    return ordered + [c for c in chunks if c.chunk_id not in {o.chunk_id for o in ordered}]
 
 
 def _merged(segments: list[Segment], dead: dict[str, set[str]], documents: list[Document],

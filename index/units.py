@@ -77,19 +77,18 @@ UNIT_VECTORS = ("joint", "pieces")
 
 
 def plan_units(chunks: Iterable[Chunk], documents: dict[str, Document], frame_weight: float = 1.0,
-               context_weight: float = 0.0, recipe: str = "joint") -> UnitPlan:
+               recipe: str = "joint") -> UnitPlan:
     """The retrieval units of these chunks (rows not yet assigned: -1) and their vector mixes.
 
     frame_weight: how much a frame word (title, section lead, list lead) counts against
     a word of the unit's own text (1: as in the pooled vector of their concatenation).
-    context_weight: how much a word of the rest of its chunk counts for a sentence or clause.
     recipe: "pieces" (above) or "joint": each unit's whole text, frame in front, is one
     piece (every word embedded ~3 times; see IndexConfig.unit_vectors)."""
     if recipe not in UNIT_VECTORS:
         raise ValueError(f"unit vectors: {recipe!r} is not one of {UNIT_VECTORS}")
     plan = UnitPlan()
     for chunk in chunks:
-        _plan_chunk(plan, chunk, documents[chunk.doc_id], frame_weight, context_weight, recipe == "joint")
+        _plan_chunk(plan, chunk, documents[chunk.doc_id], frame_weight, recipe == "joint")
     plan.drop_unused()
     return plan
 
@@ -108,7 +107,7 @@ def embed_plan(plan: UnitPlan, embed: Callable[[list[str]], np.ndarray], dimensi
 
 
 def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: float,
-                context_weight: float = 0.0, joint: bool = False) -> None:
+                joint: bool = False) -> None:
     text = document.text
     heading = f"{document.title}\n{chunk.context}".strip()
     frame = [(plan.piece(part), frame_weight * _words(part))
@@ -123,11 +122,7 @@ def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: 
     stretch_tokens = {(a, b): search_tokens(text[a:b]) for a, b in stretches}
 
     def body(start: int, end: int) -> list[tuple[int, float]]:
-        inside = [(piece, words) for a, b, piece, words in stretch_pieces if start <= a and b <= end]
-        if context_weight and (start, end) != (chunk.start, chunk.end):
-            inside += [(piece, context_weight * words) for a, b, piece, words in stretch_pieces
-                       if not (start <= a and b <= end)]
-        return inside
+        return [(piece, words) for a, b, piece, words in stretch_pieces if start <= a and b <= end]
 
     def body_tokens(start: int, end: int) -> list[str]:
         return [t for (a, b), tokens in stretch_tokens.items() if start <= a and b <= end for t in tokens]
