@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from index import Filters, HybridIndex, SearchHit
+from index import Filters, SearchBackend, SearchHit
 from ingest.normalize import ascii_key, numbers_in, valid_text
 
 from . import guard
@@ -53,7 +53,7 @@ class Assistant:
     numeric guard, falling back to the extractive answer on any failure.
     """
 
-    def __init__(self, index: HybridIndex, config: AssistantConfig = AssistantConfig(), llm=None,
+    def __init__(self, index: SearchBackend, config: AssistantConfig = AssistantConfig(), llm=None,
                  ranker: LinearRanker | None = None):
         self.index = index
         self.config = config
@@ -64,8 +64,9 @@ class Assistant:
     def refresh(self) -> None:
         """Recompute term statistics after documents were added to or removed from the index
         (done by itself when the index serves another generation)."""
-        self._terms_of = self.index.generation
-        self.term_weights = TermWeights(list(self.index.chunk_tokens().values()))
+        terms = self.index.corpus_terms()
+        self._terms_of = terms.generation
+        self.term_weights = TermWeights(list(terms.chunk_tokens.values()))
 
     def ask(self, question: str, history: Sequence[str | Answer] | None = None,
             province: str | None = None, filters: Filters = Filters()) -> Answer:

@@ -13,20 +13,16 @@ from pathlib import Path
 import numpy as np
 
 from ingest import Chunk, Document
-from ingest.metadata import provinces_named_in
-from ingest.official import named_reference
-from ingest.normalize import ascii_key, looks_accentless, looks_english, search_tokens, valid_text
+from ingest.normalize import looks_english, search_tokens
 
 from . import store
-from .fusion import RRF_K, reciprocal_rank_fusion
-from .records import RetrievalUnit, SearchHit, SyncReport, UnitScore
+from .fusion import RRF_K
+from .protocol import CorpusTerms
+from .query import QueryVectors, checked_query, first_per_chunk, fuse
+from .records import Filters, RetrievalUnit, SearchHit, SyncReport, UnitScore
 from .segment import Segment, write_segment
 from .snapshot import Snapshot
 from .units import embed_plan, plan_units
-
-
-class QueryError(ValueError):
-    """Raised with a Vietnamese message for an unusable query."""
 
 
 @dataclass(frozen=True)
@@ -67,35 +63,6 @@ class IndexConfig:
     compact_dead_share: float = 0.3   # ... and so are segments with this share of dead rows
 
 
-@dataclass(frozen=True)
-class Filters:
-    province: str | None = None
-    date_from: str | None = None   # ISO dates, inclusive
-    date_to: str | None = None
-    doc_type: str | None = None    # "Quyết định" (accents and case optional)
-    issuer: str | None = None      # words of the issuing body: "ủy ban nhân dân tỉnh lai châu"
-    number: str | None = None      # the số/ký hiệu or its start: "1629", "30/2020/NĐ-CP"
-
-    def admits(self, document: Document) -> bool:
-        if self.province and ascii_key(self.province) not in {ascii_key(p) for p in document.provinces}:
-            return False
-        if self.doc_type and ascii_key(self.doc_type) != ascii_key(document.doc_type or ""):
-            return False
-        if self.issuer and ascii_key(self.issuer) not in ascii_key(document.issuer or ""):
-            return False
-        if self.number and not ascii_key(document.number or "").replace(" ", "").startswith(
-                ascii_key(self.number).replace(" ", "")):
-            return False
-        if self.date_from or self.date_to:
-            if not document.date:
-                return False
-            if self.date_from and document.date < self.date_from:
-                return False
-            if self.date_to and document.date > self.date_to:
-                return False
-        return True
-
-
 class HybridIndex:
     """Search over indexed chunks, kept in sync with ingested documents on disk.
 
@@ -115,8 +82,7 @@ class HybridIndex:
         self.notify = notify
         self._state = Snapshot()
         self.manifest: dict = {}
-        self.generation: str | None = None    # the on-disk generation the state came from
-        self._query_cache: dict[str, np.ndarray] = {}
+        self._query_vectors = QueryVectors(embedder, config.query_cache)
         self._write_guard = threading.Lock()
         self._reload_guard = threading.Lock()
         self._damaged: tuple[str, store.IndexDamagedError] | None = None   # generation that failed to load
@@ -141,7 +107,7 @@ class HybridIndex:
                 if attempt == 2 or store.live_generation(self.index_dir) is None:
                     raise
         if stored is None:
-            self._state, self.manifest, self.generation = Snapshot(), {}, None
+            self._state, self.manifest = Snapshot(), {}
             return
         built_with = stored.manifest["embedder"]
         if built_with["id"] != self.embedder.model_id or built_with["dimension"] != self.embedder.dimension:
@@ -149,8 +115,8 @@ class HybridIndex:
                 f"Chỉ mục ở {self.index_dir} được xây bằng bộ nhúng '{built_with['id']}' "
                 f"({built_with['dimension']} chiều), không dùng được với '{self.embedder.model_id}' "
                 f"({self.embedder.dimension} chiều). Hãy chọn --index-dir khác hoặc xây lại chỉ mục.")
-        self._state = Snapshot.of(stored.segments, stored.dead)
-        self.manifest, self.generation = stored.manifest, stored.generation
+        self._state = Snapshot.of(stored.segments, stored.dead, stored.generation)
+        self.manifest = stored.manifest
 
     def reload_if_changed(self) -> bool:
         """Pick up a generation another process (a CLI ingest, another worker) wrote.
@@ -175,6 +141,11 @@ class HybridIndex:
 
     # ---- reading -------------------------------------------------------------------
     @property
+    def generation(self) -> str | None:
+        """The on-disk generation being served (None: nothing indexed yet)."""
+        return self._state.generation
+
+    @property
     def documents(self) -> list[Document]:
         return list(self._state.documents.values())
 
@@ -195,11 +166,7 @@ class HybridIndex:
         return sorted({p for d in self._state.documents.values() for p in d.provinces})
 
     def search(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[SearchHit]:
-        query = valid_text(query).strip()
-        if not query:
-            raise QueryError("Câu hỏi trống: hãy nhập nội dung cần tìm.")
-        if k < 1:
-            raise QueryError("Số kết quả (-k) phải từ 1 trở lên.")
+        query = checked_query(query, k)
         state = self._state   # one snapshot: a concurrent write swaps self._state, never mutates it
         if not state.chunks:
             return []
@@ -208,38 +175,25 @@ class HybridIndex:
         if allowed is not None and not any(len(rows) for rows in allowed):
             return []
         n = max(self.config.candidates, 4 * k)
-        query_vector = self._embed_query(query)
+        query_vector = self._query_vectors(query)
         dense_rows, dense_sims = state.dense_search(query_vector, n, allowed)
         sparse = state.sparse.scores(search_tokens(query))
         if allowed is not None:
             mask = np.full(len(sparse), -np.inf, dtype=np.float32)
             mask[np.concatenate([rows + state.offsets[i] for i, rows in enumerate(allowed)])] = 0
             sparse = sparse + mask
-        sparse_rows = _top_rows(sparse, n)
-        dense_weight = (self.config.dense_weight if not looks_accentless(query)
-                        else self.config.accentless_dense_weight)
-        rankings = [list(map(int, dense_rows)), sparse_rows]
-        weights = [dense_weight, self.config.sparse_weight]
-        candidates = list(dict.fromkeys(rankings[0] + rankings[1]))
-        doc_of = {row: state.doc_id(row) for row in candidates}
-        named = provinces_named_in(query)
-        if named:
-            # A place the question names is metadata, not just one more word: units of
-            # documents about it form a third ranking (in dense-then-sparse order).
-            about = {d.doc_id for d in state.documents.values() if set(named) & set(d.provinces)}
-            rankings.append([r for r in candidates if doc_of[r] in about])
-            weights.append(self.config.place_weight)
-        reference = named_reference(query)
-        named_documents = {d.doc_id for d in state.documents.values()
-                           if reference and reference.matches(d.doc_type, d.number)}
-        if named_documents:
-            # "Quyết định 1629 …" names a document: its passages form one more ranking,
-            # strong enough to put it first (two documents of that number both stay).
-            rankings.append([r for r in candidates if doc_of[r] in named_documents])
-            weights.append(self.config.document_weight)
-        fused = reciprocal_rank_fusion(rankings, weights, self.config.rrf_k)
+        fused = fuse(query, list(map(int, dense_rows)), _top_rows(sparse, n), state.doc_id,
+                     state.documents.values(), self.config)
         dense_by_row = dict(zip(map(int, dense_rows), map(float, dense_sims)))
-        return self._best_per_chunk(state, fused, k, dense_by_row, sparse, query_vector)
+        hits = []
+        for row, score in first_per_chunk(fused, state.chunk_id, k):
+            unit = state.unit(row)
+            hits.append(SearchHit(
+                rank=len(hits) + 1, score=score, chunk=state.chunks[unit.chunk_id],
+                document=state.documents[unit.doc_id], match=(unit.start, unit.end),
+                dense_score=dense_by_row.get(row, 0.0), sparse_score=float(max(sparse[row], 0.0)),
+                units=self._unit_scores(state, unit.chunk_id, sparse, query_vector)))
+        return hits
 
     def restore_diacritics(self, text: str) -> str:
         """The text with missing or wrong Vietnamese tone marks restored from the indexed
@@ -248,22 +202,6 @@ class HybridIndex:
             return text
         return self._state.restorer_for().restore(text)
 
-    def _best_per_chunk(self, state: Snapshot, fused, k, dense_by_row, sparse, query_vector) -> list[SearchHit]:
-        hits, seen = [], set()
-        for row, score in fused:
-            unit = state.unit(row)
-            if unit.chunk_id in seen:
-                continue
-            seen.add(unit.chunk_id)
-            hits.append(SearchHit(
-                rank=len(hits) + 1, score=score, chunk=state.chunks[unit.chunk_id],
-                document=state.documents[unit.doc_id], match=(unit.start, unit.end),
-                dense_score=dense_by_row.get(row, 0.0), sparse_score=float(max(sparse[row], 0.0)),
-                units=self._unit_scores(state, unit.chunk_id, sparse, query_vector)))
-            if len(hits) == k:
-                break
-        return hits
-
     def _unit_scores(self, state: Snapshot, chunk_id: str, sparse: np.ndarray, query_vector) -> tuple[UnitScore, ...]:
         rows = state.rows_of_chunk(chunk_id)
         sims = state.similarities(query_vector, rows)
@@ -271,24 +209,9 @@ class HybridIndex:
                                tuple(u.tokens), u.heading_tokens)
                      for row, sim in zip(rows, sims) for u in [state.unit(row)])
 
-    def chunk_tokens(self) -> dict[str, list[str]]:
-        """Word-segmented tokens of each whole chunk (with its heading), by chunk id."""
-        return self._state.chunk_tokens()
-
-    def _embed_query(self, query: str) -> np.ndarray:
-        # Embedding dominates search time (~2.5 ms per token on one core) and trainers'
-        # demos repeat their questions, so recent query vectors are kept.
-        cached = self._query_cache.get(query)
-        if cached is None:
-            if hasattr(self.embedder, "embed_queries_array"):
-                cached = self.embedder.embed_queries_array([query])[0]
-            else:
-                cached = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
-            if self.config.query_cache:
-                if len(self._query_cache) >= self.config.query_cache:
-                    self._query_cache.pop(next(iter(self._query_cache)))
-                self._query_cache[query] = cached
-        return cached
+    def corpus_terms(self) -> CorpusTerms:
+        state = self._state
+        return CorpusTerms(state.generation, state.chunk_tokens())
 
     # ---- writing -------------------------------------------------------------------
     def sync(self, documents: list[Document], chunks: list[Chunk], prune: bool = False,
@@ -305,7 +228,7 @@ class HybridIndex:
         """Replace the whole index with these documents, without reading what is on
         disk: the way out of a damaged index."""
         with self._write_guard, store.writer_lock(self.index_dir, self.config.lock_timeout_s, self.notify):
-            self._state, self.generation = Snapshot(), None
+            self._state = Snapshot()
             return self._sync(documents, chunks, False, on_progress)
 
     @contextmanager
@@ -350,7 +273,7 @@ class HybridIndex:
         segment of the new documents, or all of it compacted into one segment."""
         state = self._state
         plan = plan_units(new_chunks, new_documents, self.config.frame_weight, recipe=self.config.unit_vectors)
-        vectors = embed_plan(plan, self._embed_passages, self.embedder.dimension,
+        vectors = embed_plan(plan, self.embedder.embed_passages_array, self.embedder.dimension,
                              self.config.embed_batch, on_progress)
         dead = {name: set(ids) for name, ids in state.dead.items()}
         for doc_id in gone:
@@ -385,11 +308,6 @@ class HybridIndex:
         store.save(self.index_dir, manifest, {name: write_new} if documents else {}, live_generation)
         self._load_live()   # reads the new segment only: the others are reused
         return len(plan.pieces)
-
-    def _embed_passages(self, texts: list[str]) -> np.ndarray:
-        if hasattr(self.embedder, "embed_passages_array"):
-            return self.embedder.embed_passages_array(texts)
-        return np.asarray(self.embedder.embed_documents(texts), dtype=np.float32)
 
     def _manifest(self, documents: dict[str, Document], segments: list[dict]) -> dict:
         return {"format_version": store.FORMAT_VERSION,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from ingest import Chunk, Document
+from ingest.normalize import ascii_key
 from ingest.records import Span
 
 
@@ -62,3 +63,36 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
     embedded_units: int = 0    # how many texts went through the embedding model
     chunks: int = 0            # chunks in the index after the sync
+
+
+class QueryError(ValueError):
+    """Raised with a Vietnamese message for an unusable query."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    province: str | None = None
+    date_from: str | None = None   # ISO dates, inclusive
+    date_to: str | None = None
+    doc_type: str | None = None    # "Quyết định" (accents and case optional)
+    issuer: str | None = None      # words of the issuing body: "ủy ban nhân dân tỉnh lai châu"
+    number: str | None = None      # the số/ký hiệu or its start: "1629", "30/2020/NĐ-CP"
+
+    def admits(self, document: Document) -> bool:
+        if self.province and ascii_key(self.province) not in {ascii_key(p) for p in document.provinces}:
+            return False
+        if self.doc_type and ascii_key(self.doc_type) != ascii_key(document.doc_type or ""):
+            return False
+        if self.issuer and ascii_key(self.issuer) not in ascii_key(document.issuer or ""):
+            return False
+        if self.number and not ascii_key(document.number or "").replace(" ", "").startswith(
+                ascii_key(self.number).replace(" ", "")):
+            return False
+        if self.date_from or self.date_to:
+            if not document.date:
+                return False
+            if self.date_from and document.date < self.date_from:
+                return False
+            if self.date_to and document.date > self.date_to:
+                return False
+        return True

@@ -9,7 +9,8 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from .hybrid import Filters, HybridIndex
+from .protocol import SearchBackend
+from .records import Filters
 from .records import SearchHit
 
 
@@ -18,8 +19,8 @@ class HoidapRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    index: HybridIndex
-    """An opened `HybridIndex`."""
+    index: SearchBackend
+    """An opened index (any backend)."""
     k: int = 5
     """Number of chunks returned; `invoke(query, k=...)` overrides it per call."""
     filters: Filters = Filters()

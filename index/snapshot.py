@@ -35,10 +35,12 @@ class Snapshot:
     chunk_home: dict[str, tuple[int, int]] = field(default_factory=dict)   # chunk_id -> (segment, chunk)
     sparse: SparseIndex | None = None
     restorer: DiacriticRestorer | None = None
+    generation: str | None = None    # the on-disk generation this is (None: nothing indexed)
 
     @classmethod
-    def of(cls, segments: list[Segment], dead: dict[str, set[str]]) -> "Snapshot":
-        snapshot = cls(segments=list(segments), dead={s.name: set(dead.get(s.name, ())) for s in segments})
+    def of(cls, segments: list[Segment], dead: dict[str, set[str]], generation: str | None = None) -> "Snapshot":
+        snapshot = cls(segments=list(segments), dead={s.name: set(dead.get(s.name, ())) for s in segments},
+                       generation=generation)
         snapshot.offsets = np.cumsum([0] + [s.size for s in segments]).astype(np.int64)
         for i, segment in enumerate(segments):
             gone = snapshot.dead[segment.name]

@@ -1,0 +1,96 @@
+"""What every backend does with a query around its own dense and sparse search.
+
+A backend (local files, Qdrant) finds candidate units; the steps around that are the
+same for all of them and live here, so that both backends answer alike: the query is
+checked, its tone marks restored, its vector embedded (cached), and the candidates of
+the two searches are fused by reciprocal rank together with two rankings built from
+metadata (units of documents about the place the query names, and of the document it
+names by number).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Sequence
+
+import numpy as np
+
+from ingest import Document
+from ingest.metadata import provinces_named_in
+from ingest.normalize import looks_accentless, valid_text
+from ingest.official import named_reference
+
+from .fusion import reciprocal_rank_fusion
+from .protocol import Embedder
+from .records import QueryError
+
+
+def checked_query(query: str, k: int) -> str:
+    """The query as searched, or a QueryError in Vietnamese."""
+    query = valid_text(query).strip()
+    if not query:
+        raise QueryError("Câu hỏi trống: hãy nhập nội dung cần tìm.")
+    if k < 1:
+        raise QueryError("Số kết quả (-k) phải từ 1 trở lên.")
+    return query
+
+
+class QueryVectors:
+    """Query vectors, the recent ones kept: embedding dominates search time (~2.5 ms per
+    token on one core) and trainers' demos repeat their questions."""
+
+    def __init__(self, embedder: Embedder, size: int):
+        self.embedder, self.size = embedder, size
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __call__(self, query: str) -> np.ndarray:
+        vector = self._cache.get(query)
+        if vector is None:
+            vector = self.embedder.embed_queries_array([query])[0]
+            if self.size:
+                if len(self._cache) >= self.size:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[query] = vector
+        return vector
+
+
+def fuse(query: str, dense: Sequence[Hashable], sparse: Sequence[Hashable], doc_of: Callable[[Hashable], str],
+         documents: Iterable[Document], config) -> list[tuple[Hashable, float]]:
+    """Candidate units (dense and sparse rankings, best first; doc_of: each one's
+    document) fused into one ranking, best first. config: an IndexConfig."""
+    # e5 ranks poorly on text typed without tone marks: such queries lean on BM25.
+    dense_weight = config.dense_weight if not looks_accentless(query) else config.accentless_dense_weight
+    rankings, weights = [list(dense), list(sparse)], [dense_weight, config.sparse_weight]
+    candidates = list(dict.fromkeys(rankings[0] + rankings[1]))
+    named, reference = provinces_named_in(query), named_reference(query)
+    if named or reference:
+        documents = list(documents)
+    if named:
+        # A place the question names is metadata, not just one more word: units of
+        # documents about it form a third ranking (in dense-then-sparse order).
+        about = {d.doc_id for d in documents if set(named) & set(d.provinces)}
+        rankings.append([key for key in candidates if doc_of(key) in about])
+        weights.append(config.place_weight)
+    named_documents = {d.doc_id for d in documents
+                       if reference and reference.matches(d.doc_type, d.number)} if reference else set()
+    if named_documents:
+        # "Quyết định 1629 …" names a document: its passages form one more ranking,
+        # strong enough to put it first (two documents of that number both stay).
+        rankings.append([key for key in candidates if doc_of(key) in named_documents])
+        weights.append(config.document_weight)
+    return reciprocal_rank_fusion(rankings, weights, config.rrf_k)
+
+
+def first_per_chunk(fused: Sequence[tuple[Hashable, float]], chunk_of: Callable[[Hashable], str], k: int
+                    ) -> list[tuple[Hashable, float]]:
+    """The best unit of each of the k best chunks (a chunk is one hit however many of its
+    units matched)."""
+    out, seen = [], set()
+    for key, score in fused:
+        chunk_id = chunk_of(key)
+        if chunk_id in seen:
+            continue
+        seen.add(chunk_id)
+        out.append((key, score))
+        if len(out) == k:
+            break
+    return out
