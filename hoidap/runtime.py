@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from index import HybridIndex, IndexConfig, SyncReport, make_embedder
+from index import IndexBackend, IndexConfig, SyncReport, make_embedder
+from index.backends import BACKENDS, open_backend
 from index.store import IndexFormatError, IndexStoreError, stored_documents
 from index.units import UNIT_VECTORS
 from ingest import IngestConfig, IngestResult, Ingestor
@@ -14,7 +15,7 @@ from ingest.ocr import OcrConfig
 from .config import Settings
 
 
-def build_assistant(settings: Settings, index: HybridIndex):
+def build_assistant(settings: Settings, index: IndexBackend):
     """The assistant the CLI, the web UI and the eval share, with the configured LLM."""
     from assistant import Assistant, AssistantConfig, LLMAnswerer, LLMConfig, make_chat_model
     llm_config = LLMConfig(backend=settings.llm, base_url=settings.llm_base_url, model=settings.llm_model,
@@ -35,20 +36,39 @@ def _to_stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def open_index(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> HybridIndex:
-    """The live index in settings.index_dir (empty when there is none). Never writes."""
-    return HybridIndex.open(settings.index_dir, make_embedder(settings.embedder, settings.threads),
-                            index_config(settings), notify=notify)
+def open_index(settings: Settings, notify: Callable[[str], None] = _to_stderr, read: bool = True) -> IndexBackend:
+    """The live index of the configured backend (empty when there is none). Never writes.
+    read=False: not even read (`ingest --rebuild` writes over a damaged one)."""
+    return open_backend(settings.backend, make_embedder(settings.embedder, settings.threads), index_config(settings),
+                        index_dir=settings.index_dir, qdrant=qdrant_location(settings), read=read, notify=notify)
+
+
+def index_location(settings: Settings) -> str:
+    """Where the index is, for messages."""
+    if settings.backend == "qdrant":
+        where = settings.qdrant_url or settings.qdrant_path
+        return f"bộ sưu tập Qdrant '{settings.qdrant_collection}' ({where})"
+    return str(settings.index_dir)
+
+
+def qdrant_location(settings: Settings):
+    if settings.backend != "qdrant":
+        return None
+    from index.qdrant import QdrantLocation
+    return QdrantLocation(url=settings.qdrant_url or None, api_key=settings.qdrant_api_key or None,
+                          path=None if settings.qdrant_url else settings.qdrant_path, prefix=settings.qdrant_collection)
 
 
 def index_config(settings: Settings) -> IndexConfig:
+    if settings.backend not in BACKENDS:
+        raise IndexStoreError(f"HOIDAP_BACKEND phải là một trong {', '.join(BACKENDS)}, không phải '{settings.backend}'.")
     if settings.unit_vectors not in UNIT_VECTORS:
         raise IndexStoreError(f"HOIDAP_UNIT_VECTORS phải là một trong {', '.join(UNIT_VECTORS)}, "
                               f"không phải '{settings.unit_vectors}'.")
     return IndexConfig(unit_vectors=settings.unit_vectors)
 
 
-def open_upgrading(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> HybridIndex:
+def open_upgrading(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> IndexBackend:
     """The live index; one of an older format is first indexed again from the documents
     it stores (no source file needed: uploads may exist nowhere else)."""
     try:
@@ -63,17 +83,16 @@ def open_upgrading(settings: Settings, notify: Callable[[str], None] = _to_stder
         return index
 
 
-def empty_index(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> HybridIndex:
-    """An index over settings.index_dir that has not read it yet: `ingest --rebuild` writes
-    over a damaged one without reading it."""
-    return HybridIndex(settings.index_dir, make_embedder(settings.embedder, settings.threads),
-                       index_config(settings), notify=notify)
+def empty_index(settings: Settings, notify: Callable[[str], None] = _to_stderr) -> IndexBackend:
+    """An index that has not read what is stored: `ingest --rebuild` writes over a
+    damaged one without reading it."""
+    return open_index(settings, notify, read=False)
 
 
 BATCH_FILES = 64   # a long ingest is saved every this many files
 
 
-def ingest_into(index: HybridIndex, paths: list[str], ingestor: Ingestor | None = None, prune: bool = False,
+def ingest_into(index: IndexBackend, paths: list[str], ingestor: Ingestor | None = None, prune: bool = False,
                 on_progress: Callable[[int, int], None] | None = None, rebuild: bool = False,
                 batch_files: int = BATCH_FILES, on_batch: Callable[[int, int], None] | None = None
                 ) -> tuple[IngestResult, SyncReport]:
@@ -98,13 +117,13 @@ def ingest_into(index: HybridIndex, paths: list[str], ingestor: Ingestor | None 
     return result, report
 
 
-def open_or_build_index(settings: Settings, log: Callable[[str], None] = _to_stderr) -> HybridIndex:
+def open_or_build_index(settings: Settings, log: Callable[[str], None] = _to_stderr) -> IndexBackend:
     """The index, built from the bundled corpus first if the directory holds no index at
     all. An existing index is only read, even when empty; a damaged one is an error
     (IndexDamagedError), never a reason to build over it."""
     index = open_upgrading(settings, notify=log)
     if index.generation is None:
-        log(f"Chưa có chỉ mục ở {settings.index_dir}: đang xây từ kho tài liệu {settings.corpus} …")
+        log(f"Chưa có chỉ mục ở {index_location(settings)}: đang xây từ kho tài liệu {settings.corpus} …")
         result, report = ingest_into(index, [str(settings.corpus)], make_ingestor(settings))
         for problem in result.problems:
             log(f"Cảnh báo: {problem.source}: {problem.message}")

@@ -250,7 +250,7 @@ class HybridIndex:
              report.unchanged if old.fingerprint == document.fingerprint else report.updated).append(doc_id)
         if prune:
             report.removed = [doc_id for doc_id, d in current.items()
-                              if doc_id not in incoming and not _source_exists(d.source)]
+                              if doc_id not in incoming and not source_exists(d.source)]
         changed = set(report.added) | set(report.updated)
         if changed or report.removed:
             new_documents = {doc_id: incoming[doc_id] for doc_id in incoming if doc_id in changed}
@@ -348,5 +348,6 @@ def _merged(segments: list[Segment], dead: dict[str, set[str]], documents: list[
             np.vstack(all_vectors) if all_vectors else vectors)
 
 
-def _source_exists(source: str) -> bool:
+def source_exists(source: str) -> bool:
+    """Whether a document's source is still there (web pages are taken to be)."""
     return source.startswith(("http://", "https://")) or Path(source).exists()

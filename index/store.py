@@ -53,7 +53,7 @@ class IndexDamagedError(IndexStoreError):
     """The index directory exists but cannot be read: it must be rebuilt."""
 
     def __init__(self, index_dir: Path, reason: str):
-        self.reason = reason
+        self.index_dir, self.reason = Path(index_dir), reason
         super().__init__(f"Chỉ mục ở {index_dir} bị hỏng ({reason}); hãy xây lại bằng '{REBUILD_HINT}'.")
 
 

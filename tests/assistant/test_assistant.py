@@ -6,8 +6,8 @@ from assistant import REFUSAL_MESSAGE, Answer, Assistant
 
 
 @pytest.fixture(scope="module")
-def assistant(corpus_index):
-    return Assistant(corpus_index)
+def assistant(backend_index):
+    return Assistant(backend_index)
 
 
 def test_answer_leads_with_the_fact_and_cites_its_passage(assistant):

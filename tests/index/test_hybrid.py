@@ -4,6 +4,8 @@ from index import Filters, HybridIndex, QueryError, make_embedder
 from index.store import IndexStoreError
 from ingest import Ingestor
 
+from tests.conftest import BACKENDS, open_backend_at
+
 # (question, expected doc) — paraphrases (no wording copied from the article) and
 # accent-less typing, as officials type on phones.
 QUERIES = [
@@ -23,8 +25,8 @@ QUERIES = [
 
 
 @pytest.mark.parametrize("query, doc_id", QUERIES)
-def test_paraphrased_and_accentless_queries_find_the_right_article(corpus_index, query, doc_id):
-    hits = corpus_index.search(query, k=10)
+def test_paraphrased_and_accentless_queries_find_the_right_article(backend_index, query, doc_id):
+    hits = backend_index.search(query, k=10)
     assert hits[0].chunk.doc_id == doc_id, [h.chunk.chunk_id for h in hits]
     # Not by a near-tie that another CPU's rounding could flip: the best chunk of any
     # other article scores clearly lower (fused scores differ by >= 1/(60+k)^2 per rank).
@@ -32,31 +34,31 @@ def test_paraphrased_and_accentless_queries_find_the_right_article(corpus_index,
     assert hits[0].score >= other * 1.02, [(h.chunk.chunk_id, round(h.score, 5)) for h in hits]
 
 
-def test_clause_match_highlights_the_exact_target(corpus_index):
-    hit = corpus_index.search("kinh tế số Lai Châu năm 2030 chiếm khoảng bao nhiêu GRDP", k=1)[0]
+def test_clause_match_highlights_the_exact_target(backend_index):
+    hit = backend_index.search("kinh tế số Lai Châu năm 2030 chiếm khoảng bao nhiêu GRDP", k=1)[0]
     assert hit.document.text[hit.match[0]:hit.match[1]] == "kinh tế số chiếm khoảng 9-10% GRDP"
     assert hit.chunk.start <= hit.match[0] < hit.match[1] <= hit.chunk.end
 
 
-def test_province_and_date_filters(corpus_index):
-    lao_cai = corpus_index.search("mục tiêu kinh tế số", k=10, filters=Filters(province="lao cai"))
+def test_province_and_date_filters(backend_index):
+    lao_cai = backend_index.search("mục tiêu kinh tế số", k=10, filters=Filters(province="lao cai"))
     assert lao_cai and {h.document.provinces for h in lao_cai} == {("Lào Cai",)}
-    recent = corpus_index.search("chuyển đổi số", k=10, filters=Filters(date_from="2025-10-01"))
+    recent = backend_index.search("chuyển đổi số", k=10, filters=Filters(date_from="2025-10-01"))
     assert recent and {h.chunk.doc_id for h in recent} <= {"003_198541a95b64c383", "004_5e610d2c4128edee"}
-    assert corpus_index.search("chuyển đổi số", k=3, filters=Filters(province="Cà Mau")) == []
+    assert backend_index.search("chuyển đổi số", k=3, filters=Filters(province="Cà Mau")) == []
 
 
-def test_hits_are_ranked_unique_chunks(corpus_index):
-    hits = corpus_index.search("chuyển đổi số", k=8)
+def test_hits_are_ranked_unique_chunks(backend_index):
+    hits = backend_index.search("chuyển đổi số", k=8)
     assert [h.rank for h in hits] == list(range(1, 9))
     assert len({h.chunk.chunk_id for h in hits}) == 8
     assert all(a.score >= b.score for a, b in zip(hits, hits[1:]))
 
 
 @pytest.mark.parametrize("query, k", [("", 5), ("   ", 5), ("chuyển đổi số", 0)])
-def test_bad_queries_are_vietnamese_errors(corpus_index, query, k):
+def test_bad_queries_are_vietnamese_errors(backend_index, query, k):
     with pytest.raises(QueryError):
-        corpus_index.search(query, k=k)
+        backend_index.search(query, k=k)
 
 
 def _count_embedded(embedder, monkeypatch) -> list[int]:
@@ -78,8 +80,9 @@ def test_reingesting_unchanged_documents_embeds_nothing(corpus, corpus_index_dir
     assert sorted(report.unchanged) == sorted(d.doc_id for d in corpus.documents)
 
 
-def test_changed_document_is_replaced_and_gone_file_pruned(small_corpus, tmp_path, embedder, monkeypatch):
-    index = HybridIndex.open(tmp_path / "index", embedder)
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_changed_document_is_replaced_and_gone_file_pruned(backend, small_corpus, tmp_path, embedder, monkeypatch):
+    index = open_backend_at(backend, tmp_path, embedder)
     first = Ingestor().run([str(small_corpus)])
     assert sorted(index.sync(first.documents, first.chunks).added) == ["lai_chau_note", "lao_cai_note"]
 
@@ -91,13 +94,17 @@ def test_changed_document_is_replaced_and_gone_file_pruned(small_corpus, tmp_pat
     assert report.updated == ["lai_chau_note"] and report.added == [] and sum(calls) == report.embedded_units
     assert "4G" in index.chunks_of("lai_chau_note")[0].text
     assert "5G" not in " ".join(c.text for c in index.chunks_of("lai_chau_note"))
+    assert "5G" not in " ".join(u for h in index.search("phủ sóng 5G", k=5) for u in [h.chunk.text])
 
     (small_corpus / "lao_cai_note.txt").unlink()
     kept = index.sync(second.documents, second.chunks)  # without --prune nothing is removed
     assert kept.removed == [] and len(index.documents) == 2
     pruned = index.sync(second.documents, second.chunks, prune=True)
     assert pruned.removed == ["lao_cai_note"]
-    assert [d.doc_id for d in HybridIndex.open(tmp_path / "index", embedder).documents] == ["lai_chau_note"]
+    assert all(h.chunk.doc_id == "lai_chau_note" for h in index.search("trung tâm dữ liệu Lào Cai", k=5))
+    if backend == "qdrant":
+        index.close()   # the embedded mode: one client per folder
+    assert [d.doc_id for d in open_backend_at(backend, tmp_path, embedder).documents] == ["lai_chau_note"]
 
 
 def test_index_built_with_another_embedder_is_refused(corpus_index_dir):
