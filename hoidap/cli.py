@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     settings = Settings.from_env().with_overrides(
         index_dir=getattr(args, "index_dir", None), embedder=getattr(args, "embedder", None),
-        backend=getattr(args, "backend", None),
+        backend=getattr(args, "backend", None), web_workers=getattr(args, "web_workers", None),
         llm=getattr(args, "llm", None), host=getattr(args, "host", None), port=getattr(args, "port", None))
     from assistant import LLMError, QuestionError
     from index import EmbedderError, IndexDamagedError, IndexStoreError, QueryError
@@ -107,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     web.add_argument("--host", help="địa chỉ (mặc định 127.0.0.1, biến HOIDAP_HOST)")
     web.add_argument("--port", type=int, help="cổng (mặc định 7860, biến HOIDAP_PORT)")
     web.add_argument("--llm", choices=["none", "openai", "ollama"], help="mô hình ngôn ngữ (mặc định none)")
+    web.add_argument("--workers", type=int, dest="web_workers",
+                     help="số tiến trình phục vụ, trên các cổng port … port+N-1 (mặc định 1, biến HOIDAP_WEB_WORKERS)")
     web.set_defaults(handler=_cmd_web)
     return parser
 
@@ -336,6 +338,12 @@ def _squad_questions(args, settings: Settings):
 
 
 def _cmd_web(args, settings: Settings) -> int:
-    from webui import serve
-    serve(settings, log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    from webui import serve, serve_workers
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    if settings.web_workers > 1:
+        return serve_workers(settings, log=log)
+    serve(settings, log=log)
     return EXIT_OK

@@ -61,6 +61,8 @@ class Settings:
                             metadata={"help": "Where OCR'd page text is kept, so no page is read twice."})
     max_comment_chars: int = field(default=2000, metadata={"help": "Longest feedback comment."})
     feedback_max_mb: int = field(default=10, metadata={"help": "Feedback file size before rotation."})
+    web_workers: int = field(default=1, metadata={
+        "help": "Web server processes, on ports port .. port+N-1, all serving one index (README: Running at scale)."})
     web_concurrency: int = field(default=0,
                                  metadata={"help": "Answers computed at once by the web server (0: one per CPU core)."})
 
