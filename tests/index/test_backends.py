@@ -176,3 +176,9 @@ def test_embedded_qdrant_in_use_is_a_clear_message(tmp_path, embedder):
                          cwd=Path(__file__).resolve().parents[2])
     assert "đang được một tiến trình khác dùng" in out.stdout and "HOIDAP_QDRANT_URL" in out.stdout, out.stderr
     index.close()
+
+
+def test_langchain_retriever_over_qdrant(qdrant_corpus_index):
+    from index import HoidapRetriever
+    documents = HoidapRetriever(index=qdrant_corpus_index, k=3).invoke("Mục tiêu kinh tế số của Lào Cai năm 2045")
+    assert len(documents) == 3 and documents[0].metadata["provinces"] == ["Lào Cai"]
