@@ -85,10 +85,10 @@ def tag_breakdown(results: list[QuestionResult]) -> list[tuple[str, int, float]]
 def markdown(run: EvalRun, comparison: dict | None) -> str:
     s = run.summary
     lines = ["# Báo cáo đánh giá hoidap", "",
-             f"Bộ nhúng `{s['embedder']}`, mô hình `{s['backend']}`, k = {s['k']}, "
+             f"Bộ nhúng `{s['embedder']}`, mô hình `{s['backend']}`, chỉ mục `{s.get('index_backend', 'local')}`, k = {s['k']}, "
              f"kho `{s['corpus_hash']}`, lúc {s['created_at']}.", "",
              "| chỉ số | giá trị |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in s.items() if k not in ("embedder", "backend", "k", "corpus_hash", "created_at")]
+    lines += [f"| {k} | {v} |" for k, v in s.items() if k not in ("embedder", "backend", "index_backend", "k", "corpus_hash", "created_at")]
     lines += ["", "## Theo nhãn", "", "| nhãn | số câu | đạt |", "|---|---|---|"]
     lines += [f"| {tag} | {n} | {share:.0%} |" for tag, n, share in tag_breakdown(run.results)]
     if comparison:
@@ -129,6 +129,7 @@ def html(run: EvalRun, comparison: dict | None) -> str:
     parts = [f"<!doctype html><html lang='vi'><head><meta charset='utf-8'><title>Báo cáo đánh giá hoidap</title>"
              f"<style>{_CSS}</style></head><body><h1>Báo cáo đánh giá hoidap</h1>",
              f"<p class='muted'>Bộ nhúng <b>{escape(str(s['embedder']))}</b>, mô hình <b>{escape(str(s['backend']))}</b>, "
+             f"chỉ mục <b>{escape(str(s.get('index_backend', 'local')))}</b>, "
              f"k = {s['k']}, kho {escape(str(s['corpus_hash']))}, lúc {escape(str(s['created_at']))}; "
              f"{s['n_questions']} câu hỏi ({s['n_answerable']} trả lời được).</p>",
              "<h2>Chỉ số</h2>", _bar_chart([(k, float(s[k])) for k in RATE_METRICS], 1.0, "{:.0%}"),

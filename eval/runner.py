@@ -29,11 +29,13 @@ class EvalRun:
 class Evaluator:
     """Asks every question (with its `history` for follow-ups), times the answer, scores it."""
 
-    def __init__(self, assistant, embedder: str, backend: str):
-        """assistant: an `assistant.Assistant`; embedder, backend: recorded in the summary."""
+    def __init__(self, assistant, embedder: str, backend: str, index_backend: str = "local"):
+        """assistant: an `assistant.Assistant`; embedder, backend (the answer model) and
+        index_backend (where the index is kept): recorded in the summary."""
         self.assistant = assistant
         self.embedder = embedder
         self.backend = backend
+        self.index_backend = index_backend
 
     def run(self, questions: list[EvalQuestion],
             on_question: Callable[[EvalQuestion], None] | None = None) -> EvalRun:
@@ -51,7 +53,7 @@ class Evaluator:
             results.append(score(question, answer, [(h.chunk.doc_id, h.chunk.text) for h in ranked], latency_ms))
             answers[question.id] = answer
         summary = summarize(results) | {
-            "embedder": self.embedder, "backend": self.backend, "k": self.assistant.config.k,
+            "embedder": self.embedder, "backend": self.backend, "index_backend": self.index_backend, "k": self.assistant.config.k,
             "corpus_hash": corpus_hash(self.assistant.index),
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         return EvalRun(summary=summary, results=results, answers=answers,

@@ -270,7 +270,7 @@ def _cmd_eval(args, settings: Settings) -> int:
         assistant.config = replace(assistant.config, k=args.k)
     with Progress("Đánh giá", "câu") as progress:
         done = iter(range(1, len(questions) + 1))
-        run = Evaluator(assistant, settings.embedder, settings.llm).run(
+        run = Evaluator(assistant, settings.embedder, settings.llm, settings.backend).run(
             questions, on_question=lambda q: progress(next(done), len(questions)))
     paths = write_reports(run, Path(args.out), baseline)
     s = run.summary
@@ -315,7 +315,7 @@ def _squad_questions(args, settings: Settings):
     from eval.squad import SquadFormatError, load_squad
 
     from .progress import Progress
-    from .runtime import index_location, open_index
+    from .runtime import index_location, open_upgrading
     path = Path(args.squad)
     if not path.is_file():
         print(f"Lỗi: không tìm thấy tệp SQuAD {path}.", file=sys.stderr)
@@ -329,7 +329,7 @@ def _squad_questions(args, settings: Settings):
         settings = settings.with_overrides(index_dir=settings.index_dir.with_name(
             f"{settings.index_dir.name}-squad-{squad.fingerprint}"))
     settings = settings.with_overrides(qdrant_collection=f"{settings.qdrant_collection}-squad-{squad.fingerprint}")
-    index = open_index(settings)
+    index = open_upgrading(settings)   # an index of an older format is re-embedded
     print(f"SQuAD: {len(squad.documents)} bài, {len(squad.questions)}/{squad.total_questions} câu hỏi; "
           f"chỉ mục {index_location(settings)}", file=sys.stderr)
     with Progress("Nhúng đoạn văn", "đoạn") as progress:

