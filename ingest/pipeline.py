@@ -19,6 +19,7 @@ from .pdf import MAX_PAGES
 from .quality import LETTER_WORD
 from .readers import MAX_FILE_BYTES, ReadError, discover, read
 from .records import Chunk, Document, IngestResult, Problem
+from .targets import extract_targets
 
 PIPELINE_VERSION = 2  # bump when cleaning or chunking rules change: forces re-indexing
 
@@ -117,6 +118,7 @@ class Ingestor:
             provinces=(provinces_named_in(f"{header.issuer or ''} {title or ''}") if header.doc_type
                        else detect_provinces(text)),
             doc_type=header.doc_type, number=header.number, issuer=header.issuer, outline=tuple(outline))
+        document = replace(document, targets=tuple(extract_targets(document)))
         document = replace(document, fingerprint=_fingerprint(document, chunks, self.config))
         return document, chunks
 

@@ -9,6 +9,29 @@ Span = tuple[int, int]  # [start, end) character offsets into Document.text
 
 
 @dataclass(frozen=True)
+class Target:
+    """One quantitative target or result a document states (ingest/targets.py)."""
+    doc_id: str
+    province: str               # the document's province (or its issuer)
+    indicator: str              # what is measured: a canonical name, or the clause's own words
+    comparator: str             # "đạt", "trên", "tối thiểu", "khoảng", "tối đa", "gấp", "tăng", "giảm"
+    value: str                  # as written: "9-10%", "0,623", "2 lần", "128/182"
+    unit: str                   # "%", "lần", "doanh nghiệp", …
+    year: int | None            # the year it is for (target) or was reached in (result)
+    kind: str                   # "target" or "result"
+    date: str | None            # the document's date
+    start: int                  # the quoted clause in Document.text
+    end: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Target":
+        return cls(**data)
+
+
+@dataclass(frozen=True)
 class Document:
     doc_id: str                 # the file stem, e.g. "000_cea71f7cbe1ebe5a"
     source: str                 # path (or URL) it was read from
@@ -24,6 +47,9 @@ class Document:
     issuer: str | None = None     # "CHÍNH PHỦ", as printed
     # (offset, path) where the body's structural path changes: "Điều 5, khoản 2", "II.3"
     outline: tuple[tuple[int, str], ...] = ()
+    # Its quantitative targets and results (ingest/targets.py); None: not extracted (a
+    # document stored by a version before extraction existed).
+    targets: tuple[Target, ...] | None = None
 
     def path_at(self, offset: int) -> str:
         """The structural path ("Chương II, Điều 5, khoản 2") of the text at offset."""
@@ -33,12 +59,15 @@ class Document:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["outline"] = [list(entry) for entry in self.outline]
+        data["targets"] = None if self.targets is None else [t.to_dict() for t in self.targets]
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "Document":
+        targets = data.get("targets")
         return cls(**{**data, "provinces": tuple(data.get("provinces", ())),
-                      "outline": tuple((int(o), str(p)) for o, p in data.get("outline", ()))})
+                      "outline": tuple((int(o), str(p)) for o, p in data.get("outline", ())),
+                      "targets": None if targets is None else tuple(Target.from_dict(t) for t in targets)})
 
 
 @dataclass(frozen=True)
