@@ -85,6 +85,16 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     ask.set_defaults(handler=_cmd_ask)
 
+    targets = sub.add_parser("targets", parents=[common], help="bảng chỉ tiêu: mục tiêu và kết quả định lượng")
+    targets.add_argument("--province", help="chỉ tỉnh này (không cần dấu)")
+    targets.add_argument("--year", type=int, help="chỉ năm này")
+    targets.add_argument("--indicator", help="từ trong tên chỉ tiêu hoặc câu trích (ví dụ: \"kinh tế số\")")
+    targets.add_argument("--kind", choices=["target", "result"], help="chỉ mục tiêu (target) hoặc kết quả (result)")
+    shape = targets.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="in dạng JSON")
+    shape.add_argument("--csv", action="store_true", help="in dạng CSV")
+    targets.set_defaults(handler=_cmd_targets)
+
     evaluate = sub.add_parser("eval", parents=[common], help="chạy bộ câu hỏi và viết báo cáo")
     source = evaluate.add_mutually_exclusive_group(required=True)
     source.add_argument("--questions", help="tệp JSONL, mỗi dòng một câu hỏi (trên chỉ mục đang dùng)")
@@ -186,6 +196,26 @@ def _cmd_search(args, settings: Settings) -> int:
         print(f"[{hit.rank}] {doc.title}{place} — {doc.issuer or ', '.join(doc.provinces) or 'không rõ tỉnh'}, "
               f"{doc.date or 'không rõ ngày'} ({hit.chunk.chunk_id}, điểm {hit.score:.4f})")
         print(f"    {doc.text[hit.match[0]:hit.match[1]]}")
+    return EXIT_OK
+
+
+def _cmd_targets(args, settings: Settings) -> int:
+    from assistant.targets import KIND_NAMES, TargetTable, to_csv
+
+    from .runtime import open_or_build_index
+    rows = TargetTable(open_or_build_index(settings)).rows(args.province, args.year, args.indicator, args.kind)
+    if args.json:
+        print(json.dumps({"targets": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2))
+    elif args.csv:
+        sys.stdout.write(to_csv(rows))
+    elif not rows:
+        print("Không có chỉ tiêu nào khớp.")
+    else:
+        for row in rows:
+            t = row.target
+            print(f"{t.province} · {t.year or 'không rõ năm'} · {KIND_NAMES[t.kind]} · {t.indicator}: "
+                  f"{t.comparator} {t.value} ({t.doc_id})")
+            print(f"    «{row.quote}»")
     return EXIT_OK
 
 

@@ -88,3 +88,19 @@ def test_ingest_and_ask_with_the_qdrant_backend(small_corpus, tmp_path):
     assert "20%" in json.loads(ask.stdout)["answer"]
     bad = run(["search", "5G", "--index-dir", str(tmp_path)], {"HOIDAP_BACKEND": "cassandra"})
     assert bad.returncode == 1 and "HOIDAP_BACKEND phải là một trong local, qdrant" in bad.stderr
+
+
+def test_targets_table_as_json_and_csv(corpus_copy):
+    proc = run(["targets", "--province", "lao cai", "--indicator", "kinh tế số", "--json", "--index-dir", str(corpus_copy)])
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)["targets"]
+    assert rows and {r["province"] for r in rows} == {"Lào Cai"}
+    assert set(rows[0]) == {"province", "indicator", "comparator", "value", "unit", "year", "kind", "doc_id",
+                            "date", "quote"}
+    by_year = {(r["year"], r["comparator"], r["value"]) for r in rows if r["indicator"] == "Kinh tế số / GRDP"}
+    assert by_year == {(2030, "tối thiểu", "20%"), (2045, "trên", "40%")}
+    assert all(r["value"].rstrip("%") in r["quote"] for r in rows)
+    csv_out = run(["targets", "--year", "2026", "--kind", "target", "--csv", "--index-dir", str(corpus_copy)])
+    lines = csv_out.stdout.splitlines()
+    assert lines[0] == "province,indicator,comparator,value,unit,year,kind,doc_id,date,quote"
+    assert len(lines) > 5 and all(",2026,target," in line for line in lines[1:])
