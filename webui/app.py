@@ -1,5 +1,5 @@
-"""The Gradio app: chat for officials, "Trình chiếu" for trainers, "Quản trị" for the
-documents. The index and models are loaded once by the caller and shared by all sessions."""
+"""The Gradio app: chat for officials, "Trình chiếu" for trainers, "Chỉ tiêu" (the table
+of targets), "Quản trị" for the documents. The index and models are loaded once by the caller and shared by all sessions."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant import Answer, Assistant, QuestionError
+from assistant.targets import TargetTable
 from index import IndexDamagedError
 from index.store import REBUILD_HINT
 from ingest.normalize import valid_text
@@ -21,6 +22,7 @@ from ingest.readers import SUPPORTED_LABEL, SUPPORTED_SUFFIXES
 from . import render
 from .feedback import FeedbackError, FeedbackLog
 from .login import LoginGuard
+from .targets_tab import targets_tab
 from .uploads import UploadFolder
 
 log = logging.getLogger("hoidap.webui")
@@ -77,6 +79,8 @@ def build_app(assistant: Assistant, config: WebConfig) -> gr.Blocks:
             _chat_tab(assistant, feedback)
         with gr.Tab("Trình chiếu", id="demo"):
             _demo_tab(assistant, config)
+        with gr.Tab("Chỉ tiêu", id="targets"):
+            targets_tab(TargetTable(assistant.index), lambda: index_banner(assistant))
         with gr.Tab("Quản trị", id="admin"):
             _admin_tab(assistant, config)
     return app

@@ -24,6 +24,10 @@ CSS = """
 .hd-ok{background:#dafbe1;color:#116329}.hd-warn{background:#fff8c5;color:#7d4e00}
 .hd-notice{border-left:4px solid #bf8700;background:#fff8c5;padding:.4rem .7rem;margin:.3rem 0}
 .hd-muted{color:#57606a}
+.hd-targets table{border-collapse:collapse;width:100%}
+.hd-targets th,.hd-targets td{border:1px solid #d0d7de;padding:.35rem .6rem;text-align:left;vertical-align:top}
+.hd-targets thead th{background:#f6f8fa}
+.hd-targets td a{font-weight:600;text-decoration:none}
 .hd-demo, .hd-demo *{font-size:1.45rem !important;line-height:1.5}
 .hd-demo-answer{font-size:1.7rem !important;font-weight:600}
 """

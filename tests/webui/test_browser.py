@@ -139,3 +139,31 @@ def test_demo_tab_one_click_asks(browser, server):
     assert "Kinh tế số đóng góp tối thiểu 20% GRDP" in browser.find_element(By.ID, "demo-sources").text
     time.sleep(0.5)
     browser.save_screenshot(str(server[1] / "demo.png"))
+
+
+def test_targets_tab_compares_provinces_and_years(browser, server):
+    browser.get(server[0])
+    wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab' and contains(., 'Chỉ tiêu')]")))
+    browser.find_element(By.XPATH, "//button[@role='tab' and contains(., 'Chỉ tiêu')]").click()
+    box = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#targets-indicator textarea")))
+    box.send_keys("kinh tế số")
+    browser.find_element(By.ID, "targets-show").click()
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "targets-compare"), "Lào Cai"))
+    table = browser.find_element(By.CSS_SELECTOR, "#targets-compare table")
+    columns = [th.text.replace("\n", " ") for th in table.find_elements(By.CSS_SELECTOR, "thead th")][1:]
+    row = next(tr for tr in table.find_elements(By.CSS_SELECTOR, "tbody tr")
+               if tr.find_element(By.TAG_NAME, "th").text == "Kinh tế số / GRDP")
+    cells = dict(zip(columns, [td.text.replace("\n", " ") for td in row.find_elements(By.TAG_NAME, "td")]))
+    assert cells["Lai Châu 2026"] == "7%" and "9-10%" in cells["Lai Châu 2030"]
+    assert cells["Lai Châu 2045"] == "≥ 20%"
+    assert cells["Lào Cai 2030"] == "≥ 20%" and cells["Lào Cai 2045"] == "> 40%"
+    # Every value links to the sentence it was read from.
+    link = row.find_element(By.XPATH, ".//td[last()]/a")
+    quote = browser.find_element(By.ID, link.get_attribute("href").split("#")[1])
+    assert "40% GRDP" in quote.get_attribute("textContent")
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#targets-chart canvas, #targets-chart svg")))
+    csv_link = browser.find_element(By.CSS_SELECTOR, "#targets-csv")
+    assert csv_link.is_enabled()
+    browser.save_screenshot(str(server[1] / "targets.png"))
+    browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.ID, "targets-chart"))
+    browser.save_screenshot(str(server[1] / "targets-chart.png"))

@@ -1,0 +1,152 @@
+"""The "Chỉ tiêu" tab: every quantitative target and result, filtered, compared side by
+side (indicators × province and year, each value linked to its quote), charted where
+values are comparable numbers, and exported as CSV."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections import Counter
+from html import escape
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.targets import KIND_NAMES, TargetRow, TargetTable, comparison, to_csv
+
+ALL = "Tất cả"
+KIND_CHOICES = [ALL, "Mục tiêu", "Kết quả"]
+_KIND_OF_CHOICE = {"Mục tiêu": "target", "Kết quả": "result"}
+SIGNS = {"tối thiểu": "≥ ", "trên": "> ", "khoảng": "~ ", "tối đa": "≤ ", "gấp": "×", "tăng": "+", "giảm": "−"}
+TABLE_HEADERS = ["Tỉnh", "Năm", "Loại", "Chỉ tiêu", "So sánh", "Giá trị", "Văn bản", "Trích dẫn"]
+_PERCENT = re.compile(r"^(\d+(?:,\d+)?)(?:\s?[-–]\s?(\d+(?:,\d+)?))?%$")
+
+
+def cell_text(row: TargetRow) -> str:
+    """"≥ 20%", "9-10%": the value with its comparator as a sign ("đạt" needs none)."""
+    t = row.target
+    sign = SIGNS.get(t.comparator, "")
+    return f"{sign}{t.value}" if sign not in ("×",) else f"gấp {t.value}"
+
+
+def comparison_html(rows: list[TargetRow]) -> str:
+    """Indicators as rows, province × year as columns; every value links to its quote."""
+    if not rows:
+        return "<div class='hd-muted' id='targets-compare'>Không có chỉ tiêu nào khớp bộ lọc.</div>"
+    columns, cells = comparison(rows)
+    number = {id(r): i for i, r in enumerate(rows, start=1)}
+    head = "".join(f"<th>{escape(p)}<br>{y or 'không rõ năm'}</th>" for p, y in columns)
+    body = []
+    for indicator, by_column in cells.items():
+        tds = []
+        for column in columns:
+            shown, seen = [], set()
+            in_cell = by_column.get(column, [])
+            # "tối thiểu 20%" and a plain "20%" of the same cell say one thing: keep the first.
+            qualified = {r.target.value for r in in_cell if r.target.comparator != "đạt"}
+            for row in in_cell:
+                text = cell_text(row)
+                if text in seen or (row.target.comparator == "đạt" and row.target.value in qualified):
+                    continue
+                seen.add(text)
+                kind = "" if row.target.kind == "target" else " <small>(kết quả)</small>"
+                shown.append(f"<a href='#target-quote-{number[id(row)]}' title='{escape(row.quote)}'>"
+                             f"{escape(text)}</a>{kind}")
+            tds.append(f"<td>{'<br>'.join(shown)}</td>")
+        body.append(f"<tr><th scope='row'>{escape(indicator)}</th>{''.join(tds)}</tr>")
+    quotes = "".join(f"<li id='target-quote-{number[id(r)]}'><b>{escape(r.target.province)}, "
+                     f"{r.target.year or 'không rõ năm'}:</b> «{escape(r.quote)}» — <i>{escape(r.title)}</i> "
+                     f"({escape(r.target.doc_id)})</li>" for r in rows)
+    return (f"<div id='targets-compare' class='hd-targets'><table><thead><tr><th>Chỉ tiêu</th>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>"
+            f"<details><summary>Trích dẫn ({len(rows)})</summary><ol class='hd-quotes'>{quotes}</ol></details></div>")
+
+
+def table_rows(rows: list[TargetRow]) -> list[list]:
+    return [[r.target.province, r.target.year or "—", KIND_NAMES[r.target.kind], r.target.indicator,
+             r.target.comparator, r.target.value, r.target.doc_id, r.quote] for r in rows]
+
+
+def percent_of(value: str) -> float | None:
+    """A percentage as a number for the chart ("9-10%" → 9.5); None when not a percentage."""
+    match = _PERCENT.match(value.strip())
+    if not match:
+        return None
+    low = float(match.group(1).replace(",", "."))
+    high = float(match.group(2).replace(",", ".")) if match.group(2) else low
+    return (low + high) / 2
+
+
+def chart_indicator(rows: list[TargetRow]) -> str | None:
+    """The percentage indicator set for the most provinces and years: the one worth a chart."""
+    spread = Counter()
+    for name in {r.target.indicator for r in rows}:
+        points = {(r.target.province, r.target.year) for r in rows
+                  if r.target.indicator == name and r.target.year and percent_of(r.target.value) is not None}
+        provinces = {p for p, _ in points}
+        if len(points) >= 2:
+            spread[name] = len(provinces) * 100 + len(points)
+    return spread.most_common(1)[0][0] if spread else None
+
+
+def chart_data(rows: list[TargetRow], indicator: str | None):
+    import pandas as pd
+    points = {}
+    for r in rows:
+        value = percent_of(r.target.value)
+        if r.target.indicator == indicator and r.target.year and value is not None and r.target.kind == "target":
+            key = (r.target.province, str(r.target.year))
+            points[key] = max(points.get(key, 0.0), value)
+    # One bar per province and year, side by side (bars of one year stacked would add up).
+    ordered = sorted(points.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    return pd.DataFrame([{"Năm, tỉnh": f"{y} · {p}", "Tỉnh": p, "Giá trị (%)": v} for (p, y), v in ordered],
+                        columns=["Năm, tỉnh", "Tỉnh", "Giá trị (%)"])
+
+
+def targets_tab(table: TargetTable, banner) -> None:
+    """table: the TargetTable of the served index; banner(): the index warning HTML."""
+    with gr.Row():
+        province = gr.Dropdown([ALL], value=ALL, label="Tỉnh", elem_id="targets-province", allow_custom_value=True)
+        year = gr.Dropdown([ALL], value=ALL, label="Năm", elem_id="targets-year", allow_custom_value=True)
+        kind = gr.Radio(KIND_CHOICES, value=ALL, label="Loại", elem_id="targets-kind")
+        indicator = gr.Textbox(label="Chỉ tiêu (từ khóa)", placeholder="ví dụ: kinh tế số", elem_id="targets-indicator")
+    show = gr.Button("Xem", variant="primary", elem_id="targets-show")
+    notice = gr.HTML("")
+    compare = gr.HTML("<div class='hd-muted' id='targets-compare'>Bấm “Xem” để hiện bảng so sánh.</div>")
+    with gr.Row():
+        chart_choice = gr.Dropdown([], label="Biểu đồ chỉ tiêu (%)", elem_id="targets-chart-indicator",
+                                   allow_custom_value=True)
+    chart = gr.BarPlot(x="Năm, tỉnh", y="Giá trị (%)", color="Tỉnh", label="Mục tiêu theo tỉnh và năm",
+                       sort=None, elem_id="targets-chart")
+    listing = gr.Dataframe(headers=TABLE_HEADERS, label="Bảng chỉ tiêu", wrap=True, interactive=False,
+                           elem_id="targets-table")
+    download = gr.DownloadButton("Tải CSV", elem_id="targets-csv")
+
+    def chosen(province_v, year_v, kind_v, indicator_v) -> list[TargetRow]:
+        year_number = int(year_v) if year_v not in (None, "", ALL) and str(year_v).isdigit() else None
+        return table.rows(None if province_v in (None, ALL) else province_v, year_number,
+                          (indicator_v or "").strip() or None, _KIND_OF_CHOICE.get(kind_v))
+
+    def view(province_v, year_v, kind_v, indicator_v):
+        warning = banner()
+        rows = chosen(province_v, year_v, kind_v, indicator_v)
+        every = table.rows()
+        provinces = [ALL] + sorted({r.target.province for r in every if r.target.province})
+        years = [ALL] + [str(y) for y in sorted({r.target.year for r in every if r.target.year})]
+        charted = chart_indicator(rows)
+        choices = sorted({r.target.indicator for r in rows if percent_of(r.target.value) is not None})
+        folder = Path(tempfile.mkdtemp(prefix="hoidap-targets-"))
+        csv_path = folder / "chi-tieu.csv"
+        csv_path.write_text(to_csv(rows), encoding="utf-8-sig")   # BOM: Excel opens Vietnamese right
+        return (warning, comparison_html(rows), table_rows(rows), gr.update(choices=provinces),
+                gr.update(choices=years), gr.update(choices=choices, value=charted), chart_data(rows, charted),
+                str(csv_path))
+
+    def rechart(province_v, year_v, kind_v, indicator_v, chart_v):
+        return chart_data(chosen(province_v, year_v, kind_v, indicator_v), chart_v)
+
+    filters = [province, year, kind, indicator]
+    outputs = [notice, compare, listing, province, year, chart_choice, chart, download]
+    show.click(view, filters, outputs, api_name="targets")
+    indicator.submit(view, filters, outputs, api_name=False)
+    chart_choice.input(rechart, filters + [chart_choice], chart, api_name=False)
