@@ -172,7 +172,7 @@ class QdrantIndex:
             return False
         if meta:
             self._check_embedder(meta)
-        self._view = self._read_view(generation)
+        self._view = self._read_view(generation, self._view)
         return True
 
     def search(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[SearchHit]:
@@ -382,27 +382,44 @@ class QdrantIndex:
                 f"({built_with['dimension']} chiều), không dùng được với '{self.embedder.model_id}' "
                 f"({self.embedder.dimension} chiều). Hãy chọn HOIDAP_QDRANT_COLLECTION khác hoặc xây lại.")
 
-    def _read_view(self, generation: str | None) -> _View:
+    def _read_view(self, generation: str | None, previous: _View) -> _View:
+        """The stored documents and chunks as a new view. Only documents added or changed
+        since `previous` are read whole: a write of one batch must not make every app
+        server read every document's text again."""
+        from qdrant_client import models
+        stored = {p["doc_id"]: p["fingerprint"] for p in self._scroll(self._documents, ["doc_id", "fingerprint"])}
         view = _View(generation=generation)
-        for payload in self._scroll(self._documents):
-            view.documents[payload["doc_id"]] = Document.from_dict(payload["document"])
-        for payload in self._scroll(self._chunks):
-            if view.current(payload):
-                chunk = Chunk.from_dict(payload["chunk"])
-                view.chunks[chunk.chunk_id] = chunk
-                view.chunk_tokens[chunk.chunk_id] = payload["tokens"]
-                view.chunk_units[chunk.chunk_id] = payload["units"]
+        view.documents = {d: doc for d, doc in previous.documents.items() if stored.get(d) == doc.fingerprint}
+        for chunk_id, chunk in previous.chunks.items():
+            if chunk.doc_id in view.documents:
+                view.chunks[chunk_id] = chunk
+                view.chunk_tokens[chunk_id] = previous.chunk_tokens[chunk_id]
+                view.chunk_units[chunk_id] = previous.chunk_units[chunk_id]
+        changed = [d for d in stored if d not in view.documents]
+        for i in range(0, len(changed), SCROLL_PAGE):
+            batch = changed[i:i + SCROLL_PAGE]
+            with self._calls:
+                points = self._client.retrieve(self._documents, [_doc_point(d) for d in batch])
+            for point in points:
+                view.documents[point.payload["doc_id"]] = Document.from_dict(point.payload["document"])
+            of_batch = models.Filter(must=[models.FieldCondition(key="doc_id", match=models.MatchAny(any=batch))])
+            for payload in self._scroll(self._chunks, condition=of_batch):
+                if view.current(payload):
+                    chunk = Chunk.from_dict(payload["chunk"])
+                    view.chunks[chunk.chunk_id] = chunk
+                    view.chunk_tokens[chunk.chunk_id] = payload["tokens"]
+                    view.chunk_units[chunk.chunk_id] = payload["units"]
         return view
 
-    def _scroll(self, collection: str, fields: list[str] | bool = True):
+    def _scroll(self, collection: str, fields: list[str] | bool = True, condition=None):
         with self._calls:
             if not self._client.collection_exists(collection):
                 return
         offset = None
         while True:
             with self._calls:
-                points, offset = self._client.scroll(collection, limit=SCROLL_PAGE, offset=offset,
-                                                     with_payload=fields, with_vectors=False)
+                points, offset = self._client.scroll(collection, scroll_filter=condition, limit=SCROLL_PAGE,
+                                                     offset=offset, with_payload=fields, with_vectors=False)
             for point in points:
                 yield point.payload
             if offset is None:

@@ -129,6 +129,15 @@ def test_a_second_reader_sees_each_write(small_corpus, embedder):
     assert reader.search("trung tâm dữ liệu Lào Cai", k=1) == []   # not reloaded yet
     assert reader.reload_if_changed()
     assert reader.search("trung tâm dữ liệu Lào Cai", k=1)[0].chunk.doc_id == "lao_cai_note"
+    # A later write makes the reader read the new document only: the others it keeps.
+    held = {d.doc_id: d for d in reader.documents}
+    (small_corpus / "dien_bien_note.txt").write_text("Ghi chú Điện Biên\n\nĐiện Biên có 95% xã dùng 4G.\n",
+                                                     encoding="utf-8")
+    third = Ingestor().run([str(small_corpus / "dien_bien_note.txt")])
+    writer.sync(third.documents, third.chunks)
+    assert reader.reload_if_changed() and reader.chunk_count == 3
+    assert all(d is held[d.doc_id] for d in reader.documents if d.doc_id in held)
+    assert reader.search("Điện Biên 4G", k=1)[0].chunk.doc_id == "dien_bien_note"
 
 
 def test_concurrent_ingest_keeps_every_document(tmp_path, embedder):
