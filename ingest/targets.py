@@ -149,11 +149,10 @@ def _targets_in(document: Document, province: str, doc_year: int | None, sentenc
         listed = accepted_end >= 0 and _LIST_JOIN.search(before) and match.start() - accepted_end < 120
         if not (percent or multiple or _MEASURE_CUE.search(before) or listed):
             continue
-        if not (percent or multiple) and (_NOT_A_COUNT_OF.match(after)
-                                          or not (_unit_after(after) or "," in value)):
+        unit = "%" if percent else (multiple.group(1) if multiple else _unit_after(after))
+        if not (percent or multiple) and (_NOT_A_COUNT_OF.match(after) or not (unit or "," in value)):
             continue   # a bare integer: nothing says what it counts
         clause_start, clause_end = _clause(s_text, match.start(), match.end())
-        unit = "%" if percent else (multiple.group(1) if multiple else _unit_after(after))
         shown = f"{value}%" if percent else (f"{value} {unit}" if multiple else value)
         comparator = next((name for name, pattern in _COMPARATORS if pattern.search(before[-20:])), "đạt")
         if _AT_LEAST_AFTER.match(after):
@@ -202,7 +201,7 @@ def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
 def _year_and_kind(sentence: str, at: int, clause_start: int, clause_end: int, frame: _Frame | None,
                    doc_year: int | None) -> tuple[int | None, bool]:
     clause = sentence[clause_start:clause_end]
-    in_clause = [m for m in _YEAR_FRAME.finditer(clause)]
+    in_clause = list(_YEAR_FRAME.finditer(clause))
     earlier = [m for m in _YEAR_FRAME.finditer(sentence, 0, at)]
     own = in_clause[-1] if in_clause else (earlier[-1] if earlier else None)
     year = int(own.group(1) or own.group(2)) if own else (frame.year if frame else None)
@@ -217,8 +216,8 @@ def _year_and_kind(sentence: str, at: int, clause_start: int, clause_end: int, f
     return year, bool(year and doc_year and year > doc_year)
 
 
-_STRIP = re.compile(r"^(?:đạt|trên|gần|khoảng|hơn|ít nhất|tối thiểu|có|với|tỷ lệ|tỉ lệ|từ|tăng|gấp|phấn đấu|như|và)\s+",
-                    re.IGNORECASE)
+_STRIP = re.compile(r"^(?:(?:đạt|trên|gần|khoảng|hơn|ít nhất|tối thiểu|có|với|tỷ lệ|tỉ lệ|từ|tăng|gấp|phấn đấu|"
+                    r"như|và)\s+)+", re.IGNORECASE)   # cue words in front of what is measured
 
 
 def targets_of(document: Document) -> tuple[Target, ...]:
@@ -247,14 +246,11 @@ def _word_key(text: str) -> str:
 def _indicator(clause: str, figure: re.Match) -> str:
     """What the figure measures: a canonical name, else the clause's own words without
     the figure."""
-    words = re.sub(r"\s+", " ", clause.replace(figure.group(0), " … ")).strip(" ,.;:…")
-    previous = None
-    while previous != words:
-        previous, words = words, _STRIP.sub("", words)
     at = clause.find(figure.group(0))
     near = " ".join(clause[at:].split()[:10])   # the figure and the words after it first
     named = canonical_indicator(clause[:at] + near) or canonical_indicator(clause)
     if named:
         return named
+    words = _STRIP.sub("", re.sub(r"\s+", " ", clause.replace(figure.group(0), " … ")).strip(" ,.;:…"))
     words = " ".join(words.split()[:16])
     return words[:1].upper() + words[1:]

@@ -17,16 +17,14 @@ from assistant.targets import KIND_NAMES, TargetRow, TargetTable, comparison, to
 ALL = "Tất cả"
 KIND_CHOICES = [ALL, "Mục tiêu", "Kết quả"]
 _KIND_OF_CHOICE = {"Mục tiêu": "target", "Kết quả": "result"}
-SIGNS = {"tối thiểu": "≥ ", "trên": "> ", "khoảng": "~ ", "tối đa": "≤ ", "gấp": "×", "tăng": "+", "giảm": "−"}
+SIGNS = {"tối thiểu": "≥ ", "trên": "> ", "khoảng": "~ ", "tối đa": "≤ ", "gấp": "gấp ", "tăng": "+", "giảm": "−"}
 TABLE_HEADERS = ["Tỉnh", "Năm", "Loại", "Chỉ tiêu", "So sánh", "Giá trị", "Văn bản", "Trích dẫn"]
 _PERCENT = re.compile(r"^(\d+(?:,\d+)?)(?:\s?[-–]\s?(\d+(?:,\d+)?))?%$")
 
 
 def cell_text(row: TargetRow) -> str:
     """"≥ 20%", "9-10%": the value with its comparator as a sign ("đạt" needs none)."""
-    t = row.target
-    sign = SIGNS.get(t.comparator, "")
-    return f"{sign}{t.value}" if sign not in ("×",) else f"gấp {t.value}"
+    return SIGNS.get(row.target.comparator, "") + row.target.value
 
 
 def comparison_html(rows: list[TargetRow]) -> str:

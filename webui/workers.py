@@ -31,8 +31,7 @@ def serve_workers(settings, log=print) -> int:
             f"{settings.web_workers} tiến trình phục vụ. Hãy dùng máy chủ Qdrant (HOIDAP_QDRANT_URL) hoặc --workers 1.")
         return 2
     # Built once here, so that the workers do not all start building the same index.
-    index = open_or_build_index(settings, log=log)
-    del index
+    open_or_build_index(settings, log=log)
     context = multiprocessing.get_context("spawn")   # no state shared by fork
     ports = [settings.port + i for i in range(settings.web_workers)]
     workers = {port: _start(context, settings, port) for port in ports}
