@@ -279,7 +279,7 @@ class HybridIndex:
         for doc_id in gone:
             dead[state.segments[state.home[doc_id]].name].add(doc_id)
         kept = [s for s in state.segments if len(dead[s.name]) < len(s.documents)]
-        dead_rows = sum(int(np.isin(s.unit_docs(), [i for i, d in enumerate(s.documents)
+        dead_rows = sum(int(np.isin(s.unit_docs, [i for i, d in enumerate(s.documents)
                                                      if d.doc_id in dead[s.name]]).sum()) for s in kept)
         total_rows = sum(s.size for s in kept) + len(plan.units)
         # Numbered for people, made unique by a random suffix: after a rebuild numbering

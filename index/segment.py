@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -77,8 +78,10 @@ class Segment:
         first = int(u["first_token"])
         return [self.vocab[i] for i in self.tokens[first:first + int(u["length"])]]
 
+    @cached_property
     def unit_docs(self) -> np.ndarray:
-        """The document (index into `documents`) of every unit."""
+        """The document (index into `documents`) of every unit (kept: filtered queries and
+        every write ask for it, and a segment never changes)."""
         return self.chunk_doc[self.units["chunk"]]
 
     def chunk_rows(self, chunk: int) -> range:

@@ -9,7 +9,7 @@ leave them out. A snapshot never changes; a write installs a new one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -45,7 +45,7 @@ class Snapshot:
         for i, segment in enumerate(segments):
             gone = snapshot.dead[segment.name]
             live = np.array([d.doc_id not in gone for d in segment.documents], dtype=bool)
-            snapshot.alive.append(None if live.all() else live[segment.unit_docs()])
+            snapshot.alive.append(None if live.all() else live[segment.unit_docs])
             for document in segment.documents:
                 if document.doc_id not in gone:
                     snapshot.documents[document.doc_id] = document
@@ -73,9 +73,7 @@ class Snapshot:
 
     def unit(self, row: int) -> RetrievalUnit:
         segment, local = self.locate(row)
-        unit = segment.unit(local)
-        return RetrievalUnit(row=row, chunk_id=unit.chunk_id, doc_id=unit.doc_id, kind=unit.kind,
-                             start=unit.start, end=unit.end, tokens=unit.tokens, heading_tokens=unit.heading_tokens)
+        return replace(segment.unit(local), row=row)   # numbered in the snapshot, not the segment
 
     def doc_id(self, row: int) -> str:
         segment, local = self.locate(row)
@@ -96,7 +94,7 @@ class Snapshot:
         for segment in self.segments:
             gone = self.dead[segment.name]
             wanted = np.array([d.doc_id not in gone and admits(d) for d in segment.documents], dtype=bool)
-            out.append(np.flatnonzero(wanted[segment.unit_docs()]) if len(wanted) else np.zeros(0, np.int64))
+            out.append(np.flatnonzero(wanted[segment.unit_docs]) if len(wanted) else np.zeros(0, np.int64))
         return out
 
     def dense_search(self, query: np.ndarray, n: int, allowed: list[np.ndarray] | None
