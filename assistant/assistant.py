@@ -17,6 +17,8 @@ from .ranker import LinearRanker, load_ranker
 from .lists import ListAnswer, find_list
 from .question import Question, QuestionType, analyze, is_follow_up, resolve_follow_up
 from .records import REFUSAL_MESSAGE, Answer, QuestionError
+from .tabular import TableAnswerer
+from .targets import TargetTable
 from .terms import COURTESY_TERMS, TermWeights
 
 REDIRECT_NOTICE = "Tôi chỉ trả lời câu hỏi về nội dung các tài liệu đã được lập chỉ mục."
@@ -59,6 +61,7 @@ class Assistant:
         self.config = config
         self.llm = llm
         self.ranker = ranker or load_ranker()
+        self.table = TableAnswerer(TargetTable(index))
         self.refresh()
 
     def refresh(self) -> None:
@@ -157,6 +160,9 @@ class Assistant:
         if not viable or _year_absent(question, hits) or not (
                 self._relevant(question, viable[0]) or self.ranker.supported(viable[0].features)):
             return self._refusal(asked, question, hits, NO_EVIDENCE_NOTICE)
+        tabled = self.table.answer(question, viable)
+        if tabled is not None and guard.holds(*tabled):
+            return self._answer(asked, question, hits, *tabled)
         if question.qtype == QuestionType.LIST and not question.yes_no:
             listed = self._list(question, viable)
             if isinstance(listed, ListAnswer):

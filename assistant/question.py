@@ -59,8 +59,13 @@ _FOLLOW_UP_WORDS = re.compile(r"^(the con|vay con|con voi|con|the|vay)\s+|\s*(th
 _YES_NO = re.compile(r"^(co phai (la )?|phai chang |co dung (la |rang )?|co that (la |rang )?|is it true that |"
                      r"^(is|are|was|were|did|does|do) )|(,? (phai|dung|co dung|dung vay) (khong|ko|chu)|"
                      r",? (right|correct))\W*$")
-_COMPARISON = re.compile(r"so sanh|cao hon|thap hon|nhieu hon|it hon|lon hon|nho hon|tham vong hon|"
-                         r"\bhigher\b|\blower\b|\bcompare")
+_COMPARISON = re.compile(r"so sanh|cao hon|thap hon|nhieu hon|it hon|lon hon|nho hon|tham vong hon|khac nhau|"
+                         r"khac biet|chenh lech|\bhigher\b|\blower\b|\bcompare|\bdiffer")
+# "tỉnh nào cao nhất": every province with the figure is ranked, not two named ones.
+# ("ít nhất" is left out: it also means "at least".)
+_SUPERLATIVE = re.compile(r"\b(cao|thap|nhieu|lon|nho|tham vong) nhat\b|dan dau|\b(highest|lowest|most|least)\b")
+# Which end a comparison or ranking asks for: "thấp hơn", "nhỏ nhất" ask for the smaller.
+_SMALLER = re.compile(r"\b(thap|nho) (hon|nhat)\b|\bit hon\b|\b(lower|lowest|least|fewer)\b")
 _EACH_PLACE = re.compile(r"\b(cac|hai|moi|tung) (tinh|dia phuong)\b|\beach province\b")
 _CURRENT = re.compile(r"hien nay|hien tai|hien gio|bay gio|dang la|dang giu|hien dang|\bnow\b|\bcurrent(ly)?\b")
 # The noun phrase a "bao nhiêu X" question counts: what a follow-up's new subject replaces.
@@ -80,6 +85,8 @@ class Question:
     yes_no: bool = False                        # "Có phải ... không?": a claim to confirm or correct
     claimed: tuple[str, ...] = ()               # figures the claim states (canonical, see numbers_in)
     comparison: bool = False                    # "so sánh", "tỉnh nào cao hơn"
+    superlative: bool = False                   # "tỉnh nào cao nhất"
+    smaller: bool = False                       # the comparison asks which is lower
     current: bool = False                       # "hiện nay": the newest document decides
     each_place: bool = False                    # "các tỉnh", "mỗi tỉnh": every province answers
     crosslingual: bool = False                  # asked in English: no word of it is in the documents
@@ -123,7 +130,8 @@ def analyze(text: str) -> Question:
                     years=tuple(dict.fromkeys(_YEAR.findall(claim))), accentless=accentless,
                     key_terms=terms, redirect=bool(_INJECTION.search(key)),
                     follow_up_cue=bool(_FOLLOW_UP.search(key)), yes_no=yes_no, claimed=claimed,
-                    comparison=bool(_COMPARISON.search(key)), current=bool(_CURRENT.search(key)),
+                    comparison=bool(_COMPARISON.search(key)), superlative=bool(_SUPERLATIVE.search(key)),
+                    smaller=bool(_SMALLER.search(key)), current=bool(_CURRENT.search(key)),
                     each_place=bool(_EACH_PLACE.search(key)),
                     crosslingual=crosslingual)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from index import SearchHit
+from ingest import Chunk, Document
 
 REFUSAL_MESSAGE = "Không tìm thấy thông tin này trong các tài liệu hiện có."
 
@@ -32,7 +33,13 @@ class Citation:
     @classmethod
     def for_span(cls, n: int, hit: SearchHit, start: int, end: int) -> "Citation":
         """Citation [n] of a hit's chunk, quoting the span [start, end) of the document text."""
-        chunk, document = hit.chunk, hit.document
+        return cls.for_chunk(n, hit.chunk, hit.document, start, end)
+
+    @classmethod
+    def for_chunk(cls, n: int, chunk: Chunk, document: Document, start: int, end: int) -> "Citation":
+        """Citation [n] of a chunk of a document, quoting the span [start, end) of the
+        document text (cut to the chunk)."""
+        start, end = max(start, chunk.start), min(end, chunk.end)
         quote_start, quote_end = start - chunk.start, end - chunk.start
         return cls(n=n, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=document.title,
                    date=document.date, province=", ".join(document.provinces), text=chunk.text,

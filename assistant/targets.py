@@ -27,7 +27,11 @@ KIND_NAMES = {"target": "mục tiêu", "result": "kết quả"}
 class TargetRow:
     target: Target
     quote: str          # the clause it was read from, as written
-    title: str          # the document's title
+    document: Document  # the document it was read from
+
+    @property
+    def title(self) -> str:
+        return self.document.title
 
     def to_json(self) -> dict:
         t = self.target
@@ -38,7 +42,7 @@ class TargetRow:
 
 def rows_of(documents: Iterable[Document]) -> list[TargetRow]:
     """Every target of these documents, by province, indicator, year, document."""
-    rows = [TargetRow(t, d.text[t.start:t.end].strip(), d.title) for d in documents for t in targets_of(d)]
+    rows = [TargetRow(t, d.text[t.start:t.end].strip(), d) for d in documents for t in targets_of(d)]
     return sorted(rows, key=lambda r: (r.target.province, r.target.indicator, r.target.year or 0,
                                        r.target.doc_id, r.target.start))
 

@@ -220,6 +220,18 @@ _STRIP = re.compile(r"^(?:(?:đạt|trên|gần|khoảng|hơn|ít nhất|tối t
                     r"như|và)\s+)+", re.IGNORECASE)   # cue words in front of what is measured
 
 
+def value_range(target: Target) -> tuple[float, float] | None:
+    """(low, high) of a value that can be compared with another of the same unit: "9-10%"
+    → (9, 10), "0,623" → (0.623, 0.623), "2.000" → (2000, 2000); None for a ratio
+    ("128/182")."""
+    numbers = re.findall(_NUM, target.value)
+    if not numbers or "/" in target.value.replace(target.unit, ""):
+        return None
+    # The figures matched _NUM, Vietnamese style: "." groups thousands, "," marks decimals.
+    low, high = (float(n.replace(".", "").replace(",", ".")) for n in (numbers[0], numbers[-1]))
+    return min(low, high), max(low, high)
+
+
 def targets_of(document: Document) -> tuple[Target, ...]:
     """The document's targets: as stored, or extracted now for a document stored before
     extraction existed."""
@@ -229,11 +241,12 @@ def targets_of(document: Document) -> tuple[Target, ...]:
 def canonical_indicator(text: str) -> str | None:
     """The canonical name (data/indicators.json) of the indicator a clause speaks of."""
     key = _word_key(text)
-    return next((name for name, words in _indicator_rules() if all(w in key for w in words)), None)
+    return next((name for name, words in indicator_rules() if all(w in key for w in words)), None)
 
 
 @lru_cache(maxsize=1)
-def _indicator_rules() -> list[tuple[str, list[str]]]:
+def indicator_rules() -> list[tuple[str, list[str]]]:
+    """(canonical name, the accent-less words a clause must hold) from data/indicators.json."""
     entries = json.loads(INDICATORS.read_text(encoding="utf-8"))["indicators"]
     return [(e["name"], [_word_key(w) for w in e["all"]]) for e in entries]
 
