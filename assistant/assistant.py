@@ -61,7 +61,8 @@ class Assistant:
         self.config = config
         self.llm = llm
         self.ranker = ranker or load_ranker()
-        self.table = TableAnswerer(TargetTable(index))
+        self.targets = TargetTable(index)           # the table of targets (web tab, CLI)
+        self.table_answers = TableAnswerer(self.targets)
         self.refresh()
 
     def refresh(self) -> None:
@@ -160,7 +161,7 @@ class Assistant:
         if not viable or _year_absent(question, hits) or not (
                 self._relevant(question, viable[0]) or self.ranker.supported(viable[0].features)):
             return self._refusal(asked, question, hits, NO_EVIDENCE_NOTICE)
-        tabled = self.table.answer(question, viable)
+        tabled = self.table_answers.answer(question, viable)
         if tabled is not None and guard.holds(*tabled):
             return self._answer(asked, question, hits, *tabled)
         if question.qtype == QuestionType.LIST and not question.yes_no:

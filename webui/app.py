@@ -13,7 +13,6 @@ from pathlib import Path
 import gradio as gr
 
 from assistant import Answer, Assistant, QuestionError
-from assistant.targets import TargetTable
 from index import IndexDamagedError
 from index.store import REBUILD_HINT
 from ingest.normalize import valid_text
@@ -22,7 +21,7 @@ from ingest.readers import SUPPORTED_LABEL, SUPPORTED_SUFFIXES
 from . import render
 from .feedback import FeedbackError, FeedbackLog
 from .login import LoginGuard
-from .targets_tab import targets_tab
+from .targets_tab import targets_on_screen, targets_tab
 from .uploads import UploadFolder
 
 log = logging.getLogger("hoidap.webui")
@@ -79,8 +78,9 @@ def build_app(assistant: Assistant, config: WebConfig) -> gr.Blocks:
             _chat_tab(assistant, feedback)
         with gr.Tab("Trình chiếu", id="demo"):
             _demo_tab(assistant, config)
+            targets_on_screen(assistant.targets)
         with gr.Tab("Chỉ tiêu", id="targets"):
-            targets_tab(TargetTable(assistant.index), lambda: index_banner(assistant))
+            targets_tab(assistant.targets, lambda: index_banner(assistant))
         with gr.Tab("Quản trị", id="admin"):
             _admin_tab(assistant, config)
     return app

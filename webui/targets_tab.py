@@ -27,12 +27,13 @@ def cell_text(row: TargetRow) -> str:
     return SIGNS.get(row.target.comparator, "") + row.target.value
 
 
-def comparison_html(rows: list[TargetRow]) -> str:
-    """Indicators as rows, province × year as columns; every value links to its quote."""
+def comparison_html(rows: list[TargetRow], element_id: str = "targets-compare", on_screen: bool = False) -> str:
+    """Indicators as rows, province × year as columns; every value links to its quote.
+    on_screen: the large type of "Trình chiếu", for a room to read."""
     if not rows:
-        return "<div class='hd-muted' id='targets-compare'>Không có chỉ tiêu nào khớp bộ lọc.</div>"
+        return f"<div class='hd-muted' id='{element_id}'>Không có chỉ tiêu nào khớp bộ lọc.</div>"
     columns, cells = comparison(rows)
-    number = {id(r): i for i, r in enumerate(rows, start=1)}
+    number = {id(r): f"{element_id}-{i}" for i, r in enumerate(rows, start=1)}
     head = "".join(f"<th>{escape(p)}<br>{y or 'không rõ năm'}</th>" for p, y in columns)
     body = []
     for indicator, by_column in cells.items():
@@ -48,14 +49,15 @@ def comparison_html(rows: list[TargetRow]) -> str:
                     continue
                 seen.add(text)
                 kind = "" if row.target.kind == "target" else " <small>(kết quả)</small>"
-                shown.append(f"<a href='#target-quote-{number[id(row)]}' title='{escape(row.quote)}'>"
+                shown.append(f"<a href='#{number[id(row)]}' title='{escape(row.quote)}'>"
                              f"{escape(text)}</a>{kind}")
             tds.append(f"<td>{'<br>'.join(shown)}</td>")
         body.append(f"<tr><th scope='row'>{escape(indicator)}</th>{''.join(tds)}</tr>")
-    quotes = "".join(f"<li id='target-quote-{number[id(r)]}'><b>{escape(r.target.province)}, "
+    quotes = "".join(f"<li id='{number[id(r)]}'><b>{escape(r.target.province)}, "
                      f"{r.target.year or 'không rõ năm'}:</b> «{escape(r.quote)}» — <i>{escape(r.title)}</i> "
                      f"({escape(r.target.doc_id)})</li>" for r in rows)
-    return (f"<div id='targets-compare' class='hd-targets'><table><thead><tr><th>Chỉ tiêu</th>{head}</tr></thead>"
+    classes = "hd-targets hd-demo" if on_screen else "hd-targets"
+    return (f"<div id='{element_id}' class='{classes}'><table><thead><tr><th>Chỉ tiêu</th>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>"
             f"<details><summary>Trích dẫn ({len(rows)})</summary><ol class='hd-quotes'>{quotes}</ol></details></div>")
 
@@ -148,3 +150,34 @@ def targets_tab(table: TargetTable, banner) -> None:
     show.click(view, filters, outputs, api_name="targets")
     indicator.submit(view, filters, outputs, api_name=False)
     chart_choice.input(rechart, filters + [chart_choice], chart, api_name=False)
+
+
+def targets_on_screen(table: TargetTable) -> None:
+    """The comparison of one indicator in large type, for "Trình chiếu": trainers pick what
+    the provinces committed to and show it to the room, each value linked to its quote."""
+    gr.Markdown("### Bảng chỉ tiêu trên màn hình")
+    with gr.Row():
+        choice = gr.Dropdown([], label="Chỉ tiêu", allow_custom_value=True, scale=4,
+                             elem_id="demo-targets-indicator")
+        show = gr.Button("Chiếu bảng chỉ tiêu", scale=1, elem_id="demo-targets-show")
+    screen = gr.HTML("<div class='hd-demo hd-muted' id='demo-targets'>Chọn một chỉ tiêu rồi bấm "
+                     "“Chiếu bảng chỉ tiêu”.</div>")
+
+    def project(indicator_v):
+        every = table.rows()
+        compared = comparable_indicators(every)
+        wanted = indicator_v or (compared[0] if compared else None)
+        rows = [r for r in every if r.target.indicator == wanted]
+        return gr.update(choices=compared, value=wanted), comparison_html(rows, "demo-targets", on_screen=True)
+
+    show.click(project, choice, [choice, screen], api_name="demo_targets")
+
+
+def comparable_indicators(rows: list[TargetRow]) -> list[str]:
+    """Indicators with values in at least two (province, year) cells, the most spread first:
+    the ones a comparison on screen says something about."""
+    cells: dict[str, set] = {}
+    for r in rows:
+        cells.setdefault(r.target.indicator, set()).add((r.target.province, r.target.year))
+    spread = {name: (len({p for p, _ in c}), len(c)) for name, c in cells.items() if len(c) >= 2}
+    return sorted(spread, key=lambda name: (-spread[name][0], -spread[name][1], name))

@@ -141,6 +141,22 @@ def test_demo_tab_one_click_asks(browser, server):
     browser.save_screenshot(str(server[1] / "demo.png"))
 
 
+def test_demo_tab_shows_the_targets_table_in_large_type(browser, server):
+    browser.get(server[0])
+    wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab'][contains(., 'Trình chiếu')]"))).click()
+    wait(browser).until(EC.element_to_be_clickable((By.ID, "demo-targets-show"))).click()
+    # Nothing chosen: the indicator set for the most provinces and years is shown.
+    wait(browser).until(EC.text_to_be_present_in_element((By.ID, "demo-targets"), "Kinh tế số / GRDP"))
+    table = browser.find_element(By.CSS_SELECTOR, "#demo-targets table")
+    columns = [th.text.replace("\n", " ") for th in table.find_elements(By.CSS_SELECTOR, "thead th")][1:]
+    cells = dict(zip(columns, [td.text for td in table.find_elements(By.CSS_SELECTOR, "tbody td")]))
+    assert cells["Lai Châu 2026"] == "7%" and cells["Lào Cai 2045"] == "> 40%"
+    value = table.find_element(By.CSS_SELECTOR, "tbody td a")
+    assert float(value.value_of_css_property("font-size").removesuffix("px")) >= 20   # read across a room
+    browser.execute_script("arguments[0].scrollIntoView()", table)
+    browser.save_screenshot(str(server[1] / "demo-targets.png"))
+
+
 def test_targets_tab_compares_provinces_and_years(browser, server):
     browser.get(server[0])
     wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab' and contains(., 'Chỉ tiêu')]")))
