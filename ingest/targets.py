@@ -66,6 +66,9 @@ _YEAR_FRAME = re.compile(rf"(?<!so với )\b(?:đến hết|đến|tới|vào|tr
                          rf"|^\s*(?:năm|đến năm|đến hết năm|đến hết)\s+({_YEAR})\b", re.IGNORECASE)
 _TARGET_CUE = re.compile(r"\b(?:mục tiêu|phấn đấu|hướng tới|hướng đến|tầm nhìn|sẽ|đặt ra|chỉ tiêu|kế hoạch|bảo đảm|"
                          r"đảm bảo|định hướng|cần|phải)\b", re.IGNORECASE)
+# A target's own words; "phải", "cần", "bảo đảm" alone also state a rule's obligations.
+_AIM_CUE = re.compile(r"\b(?:mục tiêu|phấn đấu|hướng tới|hướng đến|tầm nhìn|đặt ra|chỉ tiêu|kế hoạch|định hướng)\b",
+                      re.IGNORECASE)
 _RESULT_CUE = re.compile(r"\b(?:đã|đến nay|hiện nay|hiện tại|tính đến|đạt được|vừa qua|qua đó)\b", re.IGNORECASE)
 _AS_OF_NOW = re.compile(r"^\s*(?:tính\s+)?(?:đến nay|hiện nay|hiện tại)\b", re.IGNORECASE)
 
@@ -152,6 +155,11 @@ def _targets_in(document: Document, province: str, doc_year: int | None, sentenc
         unit = "%" if percent else (multiple.group(1) if multiple else _unit_after(after))
         if not (percent or multiple) and (_NOT_A_COUNT_OF.match(after) or not (unit or "," in value)):
             continue   # a bare integer: nothing says what it counts
+        if frame is None and not (_YEAR_FRAME.search(s_text) or _AIM_CUE.search(s_text)
+                                  or _RESULT_CUE.search(s_text)):
+            # Nothing says it is aimed at or was reached: a rule's norm ("nộp 100% tiền lệ
+            # phí thu được vào ngân sách", "dấu phải trùm lên khoảng 1/3 chữ ký"), not a target.
+            continue
         clause_start, clause_end = _clause(s_text, match.start(), match.end())
         shown = f"{value}%" if percent else (f"{value} {unit}" if multiple else value)
         comparator = next((name for name, pattern in _COMPARATORS if pattern.search(before[-20:])), "đạt")

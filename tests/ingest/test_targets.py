@@ -73,6 +73,16 @@ def test_results_take_the_reported_year_or_the_documents():
     assert [r[1] for r in _rows("Hiện nay có 310 doanh nghiệp số.", date=None)] == [None]
 
 
+def test_a_rules_norms_are_not_targets():
+    """A regulation's figures say how things are done, not what is aimed at or reached."""
+    regulation = ("Điều 4. Kê khai, nộp lệ phí\n\nTổ chức thu lệ phí thực hiện nộp 100% tiền lệ phí thu được "
+                  "vào ngân sách nhà nước.\n\nKhi đóng dấu lên chữ ký, dấu đóng phải trùm lên khoảng 1/3 chữ ký "
+                  "về phía bên trái.")
+    assert _rows(regulation, date="2022-12-09", provinces=()) == []
+    # The same figure is a target when something says it is aimed at.
+    assert _rows("Phấn đấu nộp 100% hồ sơ trực tuyến.", date="2022-12-09") == [("100%", 2022, "target", "đạt")]
+
+
 @pytest.mark.parametrize("text", [
     "Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị.",
     "Phủ sóng 5G toàn tỉnh và tiến tới 6G, số hóa 3D các điểm du lịch.",
