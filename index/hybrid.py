@@ -159,8 +159,7 @@ class HybridIndex:
         return self._state
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
-        return sorted((c for c in self._state.chunks.values() if c.doc_id == doc_id),
-                      key=lambda c: c.position)
+        return list(self._state.chunks_by_document.get(doc_id, ()))
 
     def provinces(self) -> list[str]:
         return sorted({p for d in self._state.documents.values() for p in d.provinces})

@@ -36,6 +36,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ingest import Chunk, Document
@@ -44,7 +45,7 @@ from ingest.normalize import ascii_key, looks_english, search_tokens
 from .diacritics import DiacriticRestorer
 from .hybrid import IndexConfig, source_exists
 from .protocol import CorpusTerms, Embedder
-from .query import QueryVectors, checked_query, first_per_chunk, fuse
+from .query import QueryVectors, checked_query, chunks_by_document, first_per_chunk, fuse
 from .records import Filters, SearchHit, SyncReport, UnitScore
 from .sparse import B, K1
 from .store import IndexBusyError, IndexStoreError
@@ -92,6 +93,10 @@ class _View:
     chunk_tokens: dict[str, list[str]] = field(default_factory=dict)
     chunk_units: dict[str, int] = field(default_factory=dict)    # units per chunk
     restorer: DiacriticRestorer | None = None
+
+    @cached_property
+    def chunks_by_document(self) -> dict[str, list[Chunk]]:
+        return chunks_by_document(self.chunks.values())
 
     def restorer_for(self) -> DiacriticRestorer:
         if self.restorer is None:
@@ -151,7 +156,7 @@ class QdrantIndex:
         return len(self._view.chunks)
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
-        return sorted((c for c in self._view.chunks.values() if c.doc_id == doc_id), key=lambda c: c.position)
+        return list(self._view.chunks_by_document.get(doc_id, ()))
 
     def provinces(self) -> list[str]:
         return sorted({p for d in self._view.documents.values() for p in d.provinces})

@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 
 import numpy as np
 
-from ingest import Document
+from ingest import Chunk, Document
 from ingest.metadata import provinces_named_in
 from ingest.normalize import looks_accentless, valid_text
 from ingest.official import named_reference
@@ -22,6 +22,17 @@ from ingest.official import named_reference
 from .fusion import reciprocal_rank_fusion
 from .protocol import Embedder
 from .records import QueryError
+
+
+def chunks_by_document(chunks: Iterable[Chunk]) -> dict[str, list[Chunk]]:
+    """Each document's chunks in order: what `chunks_of` serves, built once per generation
+    (answers ask for a document's chunks per list and per cited target)."""
+    grouped: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        grouped.setdefault(chunk.doc_id, []).append(chunk)
+    for of_document in grouped.values():
+        of_document.sort(key=lambda c: c.position)
+    return grouped
 
 
 def checked_query(query: str, k: int) -> str:

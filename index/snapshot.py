@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
 from ingest import Chunk, Document
 
 from .diacritics import DiacriticRestorer
+from .query import chunks_by_document
 from .records import RetrievalUnit
 from .segment import KINDS, Segment
 from .sparse import SparseIndex
@@ -57,6 +59,10 @@ class Snapshot:
         if segments:
             snapshot.sparse = SparseIndex(snapshot.segments, snapshot.offsets[:-1], snapshot.alive)
         return snapshot
+
+    @cached_property
+    def chunks_by_document(self) -> dict[str, list[Chunk]]:
+        return chunks_by_document(self.chunks.values())
 
     @property
     def size(self) -> int:
