@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ingest.normalize import ascii_key
-from ingest.targets import canonical_indicator, indicator_rules, value_range
+from ingest.targets import canonical_indicator, indicator_rules, value_range, word_key
 
 from .evidence import Candidate
 from .question import Question, QuestionType
@@ -123,29 +123,23 @@ class TableAnswerer:
         kept = sorted(row_at, key=lambda key: row_at[key].target.indicator not in canonical)[:self.config.max_items]
         shown = sorted(kept)
         citations = _Citations(self.table)
-        items = []
-        for i, key in enumerate(shown):
-            n = citations.of(row_at[key])
-            last_of_citation = i + 1 == len(shown) or citations.of(row_at[shown[i + 1]]) != n
-            items.append(row_at[key].quote.rstrip(" .;,:") + (f" [{n}]" if last_of_citation else ""))
+        numbers = [citations.of(row_at[key]) for key in shown]
+        # A chunk's marker follows the last of its clauses.
+        items = [row_at[key].quote.rstrip(" .;,:") + (f" [{n}]" if numbers[i + 1:i + 2] != [n] else "")
+                 for i, (key, n) in enumerate(zip(shown, numbers))]
         more = "; và các chỉ tiêu khác trong bảng chỉ tiêu" if len(row_at) > len(shown) else ""
         head = f"Các chỉ tiêu định lượng của {province} cho năm {year}"
         return f"{head}: " + "; ".join(items) + f"{more}.", citations.all()
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", ascii_key(text)))
+    return set(word_key(text).split())
 
 
 def _speaks_of(row: TargetRow, key_terms: tuple[str, ...]) -> bool:
     """Whether the row's clause or indicator holds one of the question's key terms."""
-    said = _phrase(f"{row.quote} {row.target.indicator}")
-    return any(_phrase(term) in said for term in key_terms)
-
-
-def _phrase(text: str) -> str:
-    """Accent-less words between spaces, for whole-word phrase matching."""
-    return " " + " ".join(re.findall(r"\w+", ascii_key(text))) + " "
+    said = word_key(f"{row.quote} {row.target.indicator}")
+    return any(word_key(term) in said for term in key_terms)
 
 
 def _kind_asked(question: Question) -> str | None:
@@ -158,16 +152,13 @@ def _kind_asked(question: Question) -> str | None:
 def one_per_cell(rows: list[TargetRow]) -> list[TargetRow]:
     """One row per (province, year): a target before a result, the newest document, the
     first in its text; cells ordered by year, then province."""
+    preferred = sorted(rows, key=lambda r: (r.target.doc_id, r.target.start))
+    preferred.sort(key=lambda r: r.target.date or "", reverse=True)    # stable: keeps text order
+    preferred.sort(key=lambda r: r.target.kind != "target")
     best: dict[tuple[str, int | None], TargetRow] = {}
-    for row in sorted(rows, key=lambda r: (r.target.kind != "target", _negated_date(r.target.date),
-                                           r.target.doc_id, r.target.start)):
+    for row in preferred:
         best.setdefault((row.target.province, row.target.year), row)
     return sorted(best.values(), key=lambda r: (r.target.year or 0, r.target.province))
-
-
-def _negated_date(date: str | None) -> str:
-    """Sorts the newest date first ("" last)."""
-    return "".join(chr(0x10FFFF - ord(c)) for c in date) if date else "\U0010ffff"
 
 
 def _cell_label(row: TargetRow) -> str:

@@ -248,7 +248,7 @@ def targets_of(document: Document) -> tuple[Target, ...]:
 
 def canonical_indicator(text: str) -> str | None:
     """The canonical name (data/indicators.json) of the indicator a clause speaks of."""
-    key = _word_key(text)
+    key = word_key(text)
     return next((name for name, words in indicator_rules() if all(w in key for w in words)), None)
 
 
@@ -256,10 +256,10 @@ def canonical_indicator(text: str) -> str | None:
 def indicator_rules() -> list[tuple[str, list[str]]]:
     """(canonical name, the accent-less words a clause must hold) from data/indicators.json."""
     entries = json.loads(INDICATORS.read_text(encoding="utf-8"))["indicators"]
-    return [(e["name"], [_word_key(w) for w in e["all"]]) for e in entries]
+    return [(e["name"], [word_key(w) for w in e["all"]]) for e in entries]
 
 
-def _word_key(text: str) -> str:
+def word_key(text: str) -> str:
     """Accent-less lower-case words between spaces: " kinh te so ", for whole-word matching."""
     return " " + " ".join(re.findall(r"\w+", ascii_key(text))) + " "
 

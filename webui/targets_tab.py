@@ -4,22 +4,20 @@ values are comparable numbers, and exported as CSV."""
 
 from __future__ import annotations
 
-import re
 import tempfile
-from collections import Counter
 from html import escape
 from pathlib import Path
 
 import gradio as gr
 
 from assistant.targets import KIND_NAMES, TargetRow, TargetTable, comparison, to_csv
+from ingest.targets import value_range
 
 ALL = "Tất cả"
 KIND_CHOICES = [ALL, "Mục tiêu", "Kết quả"]
 _KIND_OF_CHOICE = {"Mục tiêu": "target", "Kết quả": "result"}
 SIGNS = {"tối thiểu": "≥ ", "trên": "> ", "khoảng": "~ ", "tối đa": "≤ ", "gấp": "gấp ", "tăng": "+", "giảm": "−"}
 TABLE_HEADERS = ["Tỉnh", "Năm", "Loại", "Chỉ tiêu", "So sánh", "Giá trị", "Văn bản", "Trích dẫn"]
-_PERCENT = re.compile(r"^(\d+(?:,\d+)?)(?:\s?[-–]\s?(\d+(?:,\d+)?))?%$")
 
 
 def cell_text(row: TargetRow) -> str:
@@ -67,33 +65,23 @@ def table_rows(rows: list[TargetRow]) -> list[list]:
              r.target.comparator, r.target.value, r.target.doc_id, r.quote] for r in rows]
 
 
-def percent_of(value: str) -> float | None:
+def percent_of(row: TargetRow) -> float | None:
     """A percentage as a number for the chart ("9-10%" → 9.5); None when not a percentage."""
-    match = _PERCENT.match(value.strip())
-    if not match:
-        return None
-    low = float(match.group(1).replace(",", "."))
-    high = float(match.group(2).replace(",", ".")) if match.group(2) else low
-    return (low + high) / 2
+    bounds = value_range(row.target) if row.target.unit == "%" else None
+    return (bounds[0] + bounds[1]) / 2 if bounds else None
 
 
 def chart_indicator(rows: list[TargetRow]) -> str | None:
     """The percentage indicator set for the most provinces and years: the one worth a chart."""
-    spread = Counter()
-    for name in {r.target.indicator for r in rows}:
-        points = {(r.target.province, r.target.year) for r in rows
-                  if r.target.indicator == name and r.target.year and percent_of(r.target.value) is not None}
-        provinces = {p for p, _ in points}
-        if len(points) >= 2:
-            spread[name] = len(provinces) * 100 + len(points)
-    return spread.most_common(1)[0][0] if spread else None
+    charted = comparable_indicators([r for r in rows if r.target.year and percent_of(r) is not None])
+    return charted[0] if charted else None
 
 
 def chart_data(rows: list[TargetRow], indicator: str | None):
     import pandas as pd
     points = {}
     for r in rows:
-        value = percent_of(r.target.value)
+        value = percent_of(r)
         if r.target.indicator == indicator and r.target.year and value is not None and r.target.kind == "target":
             key = (r.target.province, str(r.target.year))
             points[key] = max(points.get(key, 0.0), value)
@@ -134,7 +122,7 @@ def targets_tab(table: TargetTable, banner) -> None:
         provinces = [ALL] + sorted({r.target.province for r in every if r.target.province})
         years = [ALL] + [str(y) for y in sorted({r.target.year for r in every if r.target.year})]
         charted = chart_indicator(rows)
-        choices = sorted({r.target.indicator for r in rows if percent_of(r.target.value) is not None})
+        choices = sorted({r.target.indicator for r in rows if percent_of(r) is not None})
         folder = Path(tempfile.mkdtemp(prefix="hoidap-targets-"))
         csv_path = folder / "chi-tieu.csv"
         csv_path.write_text(to_csv(rows), encoding="utf-8-sig")   # BOM: Excel opens Vietnamese right
