@@ -13,9 +13,9 @@ from ingest.normalize import ascii_key, numbers_in, valid_text
 from . import guard
 from .compose import Statement, compose, compose_list
 from .evidence import Candidate, candidates, fits_required_type
-from .ranker import LinearRanker, load_ranker
 from .lists import ListAnswer, find_list
 from .question import Question, QuestionType, analyze, is_follow_up, resolve_follow_up
+from .ranker import LinearRanker, load_ranker
 from .records import REFUSAL_MESSAGE, Answer, QuestionError
 from .tabular import TableAnswerer
 from .targets import TargetTable

@@ -17,9 +17,8 @@ import re
 from dataclasses import dataclass
 
 from index import SearchHit, UnitScore
-from ingest.normalize import match_key
-
 from ingest.metadata import PROVINCES
+from ingest.normalize import match_key
 
 from .question import Question, QuestionType
 from .ranker import LinearRanker
@@ -226,7 +225,8 @@ def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_spa
     kind = unit.kind if unit.kind in ("clause", "window") else "sentence"
     score = ranker.score(features, question.crosslingual)
     return Candidate(hit=hit, start=unit.start, end=unit.end, kind=kind, text=text, frame=frame,
-                     score=score, gate=ranker.gate_value(features, score, question.crosslingual), type_fit=type_fit, overlap=overlap, dense=unit.dense,
+                     score=score, gate=ranker.gate_value(features, score, question.crosslingual), type_fit=type_fit,
+                     overlap=overlap, dense=unit.dense,
                      features=features)
 
 

@@ -76,8 +76,9 @@ def _enumerated_list(candidate: Candidate, chunks: list[Chunk]) -> ListAnswer | 
         if len(following) >= 3 and lead_at == at:
             (lead_start, lead_end), lead_chunk = sentences[lead_at]
             hit = _hit_for(candidate.hit, chunk)
-            return ListAnswer(lead=_span_candidate(candidate, _hit_for(candidate.hit, lead_chunk), lead_start, lead_end),
-                              items=tuple(_item(hit, a, _cut(text, a, b, ITEM_WORDS)) for a, b in following[:MAX_ITEMS]))
+            lead = _span_candidate(candidate, _hit_for(candidate.hit, lead_chunk), lead_start, lead_end)
+            items = tuple(_item(hit, a, _cut(text, a, b, ITEM_WORDS)) for a, b in following[:MAX_ITEMS])
+            return ListAnswer(lead=lead, items=items)
     items = []
     for ((start, end), chunk), is_item in zip(sentences[lead_at + 1:], enumerated[lead_at + 1:]):
         if not is_item or len(items) == MAX_ITEMS:

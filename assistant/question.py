@@ -12,8 +12,8 @@ from enum import Enum
 from functools import cached_property
 
 from ingest.metadata import provinces_named_in
-from ingest.official import named_reference
 from ingest.normalize import ascii_key, looks_accentless, looks_english, nfc, numbers_in
+from ingest.official import named_reference
 
 from .terms import key_terms as extract_key_terms
 
@@ -37,7 +37,8 @@ _TYPE_CUES: list[tuple[QuestionType, str]] = [
     (QuestionType.DATE, r"khi nao|ngay nao|nam nao|thang nao|bao gio|luc nao|thoi diem nao|ngay bao nhieu|vao ngay|"
                         r"^when\b|what year|which year|what date"),
     (QuestionType.QUANTITY, r"bao nhieu|may |so luong|so nguoi|so hoc vien|tong so|how many|how much"),
-    (QuestionType.PERSON, r"(^|\s)ai(\s|\?|$)|nguoi nao|nha(?: \w+){1,2} nao|co quan nao|don vi nao|chu tri|la ai|^who\b"),
+    (QuestionType.PERSON,
+     r"(^|\s)ai(\s|\?|$)|nguoi nao|nha(?: \w+){1,2} nao|co quan nao|don vi nao|chu tri|la ai|^who\b"),
     (QuestionType.PLACE, r"o dau|tai dau|noi nao|dia diem nao|nuoc nao|quoc gia nao|thanh pho nao|^where\b"),
     (QuestionType.LIST, r"nhung gi|nhung nhiem vu|nhung giai phap|gom nhung|gom cac|cac nhom|"
                         r"nhung linh vuc|dia phuong nao|xa nao|phuong nao|ke ten|liet ke|"

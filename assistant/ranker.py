@@ -95,7 +95,7 @@ class LinearRanker:
         return {"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias}
 
     @classmethod
-    def from_json(cls, data: dict) -> "LinearRanker":
+    def from_json(cls, data: dict) -> LinearRanker:
         if tuple(data.get("features", ())) != FEATURES:
             raise RankerError("ranker weights were fitted on other features: run `python -m eval.train_ranker`")
         policy = {k: float(data[k]) for k in ("refuse_below", "refuse_below_crosslingual",

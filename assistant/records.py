@@ -31,12 +31,12 @@ class Citation:
     issuer: str = ""          # an official document's issuing body, as printed
 
     @classmethod
-    def for_span(cls, n: int, hit: SearchHit, start: int, end: int) -> "Citation":
+    def for_span(cls, n: int, hit: SearchHit, start: int, end: int) -> Citation:
         """Citation [n] of a hit's chunk, quoting the span [start, end) of the document text."""
         return cls.for_chunk(n, hit.chunk, hit.document, start, end)
 
     @classmethod
-    def for_chunk(cls, n: int, chunk: Chunk, document: Document, start: int, end: int) -> "Citation":
+    def for_chunk(cls, n: int, chunk: Chunk, document: Document, start: int, end: int) -> Citation:
         """Citation [n] of a chunk of a document, quoting the span [start, end) of the
         document text (cut to the chunk)."""
         start, end = max(start, chunk.start), min(end, chunk.end)

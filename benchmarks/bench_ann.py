@@ -16,11 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_scale import StandInEmbeddings, _xquad_sentences  # noqa: E402
+
 from index.dense import DenseIndex  # noqa: E402
 
 

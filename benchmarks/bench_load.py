@@ -8,7 +8,8 @@ questions one after another. `--client http` (default) calls Gradio's REST API (
 /gradio_api/call/ask, then its event stream: the endpoints gradio_client uses, ~4 ms of CPU
 per question); `--client gradio_client` uses gradio_client.Client, which polls and costs
 ~100 ms of CPU per question in the load generator itself: on a 2-core machine the simulated
-users then take more CPU than the server, and the latencies measure them. Questions are (questions from eval/questions/*.jsonl, so answers are real
+users then take more CPU than the server, and the latencies measure them. Questions are
+(questions from eval/questions/*.jsonl, so answers are real
 work; the server's query-vector cache is warm after the first pass, as it is in a class
 where trainers repeat questions). Prints per user count: p50/p95/max latency, errors,
 answers per second and the server's RSS. Then:
@@ -108,8 +109,8 @@ class HttpUser:
 
     def predict(self, *inputs, api_name: str):
         name = api_name.strip("/")
-        event_id = self.http.post(f"{self.url}gradio_api/call/{name}", json={"data": list(inputs), "session_hash": self.session}
-                                  ).json()["event_id"]
+        body = {"data": list(inputs), "session_hash": self.session}
+        event_id = self.http.post(f"{self.url}gradio_api/call/{name}", json=body).json()["event_id"]
         event, data = None, None
         with self.http.stream("GET", f"{self.url}gradio_api/call/{name}/{event_id}") as stream:
             for line in stream.iter_lines():

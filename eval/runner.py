@@ -53,7 +53,8 @@ class Evaluator:
             results.append(score(question, answer, [(h.chunk.doc_id, h.chunk.text) for h in ranked], latency_ms))
             answers[question.id] = answer
         summary = summarize(results) | {
-            "embedder": self.embedder, "backend": self.backend, "index_backend": self.index_backend, "k": self.assistant.config.k,
+            "embedder": self.embedder, "backend": self.backend, "index_backend": self.index_backend,
+            "k": self.assistant.config.k,
             "corpus_hash": corpus_hash(self.assistant.index),
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         return EvalRun(summary=summary, results=results, answers=answers,

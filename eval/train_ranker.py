@@ -187,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     cl_threshold = float(np.quantile(cl_answerable, MAX_FALSE_REFUSALS))
     cl_near_miss = best_scores(test, crosslingual, True)
     final = LinearRanker(ranker.weights, ranker.bias, refuse_below=threshold, gate_term=gate)
-    tradeoff = {f"{q:.2f}": [round(float((held_answerable < t).mean()), 4), round(float((held_unanswerable < t).mean()), 4)]
+    tradeoff = {f"{q:.2f}": [round(float((held_answerable < t).mean()), 4),
+                             round(float((held_unanswerable < t).mean()), 4)]
                 for q in (0.01, 0.02, 0.03, 0.04, 0.05) for t in [float(np.quantile(answerable, q))]}
     rarest = FEATURES.index("rarest_term")
     absent = lambda rows, key: float(np.mean([len(r[key]) == 0 or r[key][:, rarest].max() == 0 for r in rows]))  # noqa: E731

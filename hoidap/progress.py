@@ -21,7 +21,7 @@ class Progress:
         self._started = self._last_line = time.monotonic()
         self._done = self._total = 0
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if self.stream.isatty():
             from tqdm import tqdm
             self._bar = tqdm(total=0, desc=self.description, unit=self.unit, file=self.stream)

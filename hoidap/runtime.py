@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sys
+import logging
 from collections.abc import Callable
 
 from index import IndexBackend, IndexConfig, SyncReport, make_embedder
 from index.backends import BACKENDS, open_backend
 from index.store import IndexFormatError, IndexStoreError, stored_documents
 from index.units import UNIT_VECTORS
-from ingest import IngestConfig, IngestResult, Ingestor
+from ingest import IngestConfig, Ingestor, IngestResult
 from ingest.ocr import OcrConfig
 
 from .config import Settings
@@ -32,8 +32,9 @@ def make_ingestor(settings: Settings, on_page: Callable[[str, int, int], None] |
                     on_page=on_page)
 
 
-def _to_stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+# Notices for whoever runs the process (a lock being waited on, an index being upgraded). Unconfigured,
+# logging's last-resort handler writes WARNING and above to stderr, which is where they belong.
+_to_stderr = logging.getLogger("hoidap").warning
 
 
 def open_index(settings: Settings, notify: Callable[[str], None] = _to_stderr, read: bool = True) -> IndexBackend:
@@ -61,7 +62,8 @@ def qdrant_location(settings: Settings):
 
 def index_config(settings: Settings) -> IndexConfig:
     if settings.backend not in BACKENDS:
-        raise IndexStoreError(f"HOIDAP_BACKEND phải là một trong {', '.join(BACKENDS)}, không phải '{settings.backend}'.")
+        raise IndexStoreError(f"HOIDAP_BACKEND phải là một trong {', '.join(BACKENDS)}, "
+                              f"không phải '{settings.backend}'.")
     if settings.unit_vectors not in UNIT_VECTORS:
         raise IndexStoreError(f"HOIDAP_UNIT_VECTORS phải là một trong {', '.join(UNIT_VECTORS)}, "
                               f"không phải '{settings.unit_vectors}'.")

@@ -29,7 +29,7 @@ class DenseIndex:
         self._index = index
 
     @classmethod
-    def build(cls, vectors: np.ndarray, ann_threshold: int) -> "DenseIndex":
+    def build(cls, vectors: np.ndarray, ann_threshold: int) -> DenseIndex:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         dimension = vectors.shape[1]
         if len(vectors) >= ann_threshold:
@@ -91,6 +91,6 @@ class DenseIndex:
         faiss.write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, path: Path) -> "DenseIndex":
+    def load(cls, path: Path) -> DenseIndex:
         # Memory-mapped: opening a large index does not read its vectors.
         return cls(faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY))

@@ -89,7 +89,7 @@ class HybridIndex:
 
     @classmethod
     def open(cls, index_dir: Path, embedder, config: IndexConfig = IndexConfig(),
-             notify: Callable[[str], None] | None = None) -> "HybridIndex":
+             notify: Callable[[str], None] | None = None) -> HybridIndex:
         """The live generation in index_dir (empty when there is none yet). Never writes."""
         index = cls(index_dir, embedder, config, notify)
         index._load_live()

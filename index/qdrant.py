@@ -47,7 +47,7 @@ from .hybrid import IndexConfig, source_exists
 from .protocol import CorpusTerms, Embedder
 from .query import QueryVectors, checked_query, chunks_by_document, first_per_chunk, fuse
 from .records import Filters, SearchHit, SyncReport, UnitScore
-from .sparse import B, K1
+from .sparse import K1, B
 from .store import IndexBusyError, IndexStoreError
 from .units import embed_plan, plan_units
 
@@ -133,7 +133,7 @@ class QdrantIndex:
 
     @classmethod
     def open(cls, location: QdrantLocation, embedder: Embedder, config: IndexConfig | None = None,
-             notify: Callable[[str], None] | None = None) -> "QdrantIndex":
+             notify: Callable[[str], None] | None = None) -> QdrantIndex:
         index = cls(location, embedder, config, notify)
         index.reload_if_changed()
         return index
@@ -335,7 +335,8 @@ class QdrantIndex:
             # The document point publishes the new version; then the old one goes.
             self._client.upsert(self._documents, document_points)
             for document in documents.values():
-                old = models.Filter(must=[models.FieldCondition(key="doc_id", match=models.MatchValue(value=document.doc_id))],
+                old = models.Filter(must=[models.FieldCondition(key="doc_id",
+                                                                match=models.MatchValue(value=document.doc_id))],
                                     must_not=[models.FieldCondition(key="fingerprint",
                                                                     match=models.MatchValue(value=document.fingerprint))])
                 self._client.delete(self._units, points_selector=models.FilterSelector(filter=old))

@@ -10,8 +10,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from .protocol import SearchBackend
-from .records import Filters
-from .records import SearchHit
+from .records import Filters, SearchHit
 
 
 class HoidapRetriever(BaseRetriever):

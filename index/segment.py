@@ -134,7 +134,8 @@ def write_segment(folder: Path, documents: list[Document], chunks: list[Chunk],
 
 def load_segment(folder: Path, dimension: int) -> Segment:
     """Read and check a segment; SegmentInvalid (or OSError/ValueError) when it is damaged."""
-    documents = [Document.from_dict(_mapping(row, "documents.jsonl")) for row in _read_jsonl(folder / "documents.jsonl")]
+    documents = [Document.from_dict(_mapping(row, "documents.jsonl"))
+                 for row in _read_jsonl(folder / "documents.jsonl")]
     chunks = [Chunk.from_dict(_mapping(row, "chunks.jsonl")) for row in _read_jsonl(folder / "chunks.jsonl")]
     arrays = {name: _load_array(folder / f"{name}.npy") for name in ("units", "tokens", "terms", "postings")}
     vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))

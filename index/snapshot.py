@@ -40,7 +40,7 @@ class Snapshot:
     generation: str | None = None    # the on-disk generation this is (None: nothing indexed)
 
     @classmethod
-    def of(cls, segments: list[Segment], dead: dict[str, set[str]], generation: str | None = None) -> "Snapshot":
+    def of(cls, segments: list[Segment], dead: dict[str, set[str]], generation: str | None = None) -> Snapshot:
         snapshot = cls(segments=list(segments), dead={s.name: set(dead.get(s.name, ())) for s in segments},
                        generation=generation)
         snapshot.offsets = np.cumsum([0] + [s.size for s in segments]).astype(np.int64)

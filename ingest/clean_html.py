@@ -10,7 +10,6 @@ from bs4 import BeautifulSoup
 from .clean_text import clean_scrape
 from .records import CleanedText
 
-
 # libxml2 (under trafilatura) stops building the tree ~255 elements deep and silently
 # drops everything below; such pages go to Python's html.parser, which has no limit.
 LXML_SAFE_DEPTH = 200

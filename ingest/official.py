@@ -30,9 +30,11 @@ DOCUMENT_TYPES = {
 _TYPE_NAMES = sorted({*DOCUMENT_TYPES.values(), "Chương trình hành động", "Công văn"}, key=len, reverse=True)
 _TYPE_LINE = re.compile(r"^(" + "|".join(ascii_key(t) for t in _TYPE_NAMES) + r")\b")   # on ascii_key: OCR drops marks
 # "Số: 33/2022/NQ-HĐND", "Số: 1360/QĐ-TTg", "Số: 2265/BCT-ATMT", "Số:   /KH-ĐKT" (unsigned draft)
-_NUMBER = re.compile(r"\bS[ốô]\s*[:.]?\s*(\d{1,5})?\s*((?:/\s*\d{4}\s*)?/\s*[A-ZĐ][A-Za-zĐđ]*(?:\s*-\s*[A-ZĐ][A-Za-zĐđ0-9]*)*)")
+_NUMBER = re.compile(r"\bS[ốô]\s*[:.]?\s*(\d{1,5})?\s*((?:/\s*\d{4}\s*)?/\s*[A-ZĐ][A-Za-zĐđ]*"
+                     r"(?:\s*-\s*[A-ZĐ][A-Za-zĐđ0-9]*)*)")
 # "Cao Bằng, ngày 15 tháng 7 năm 2022": the place is a run of capitalised words ("Hà Nội").
-_PLACE_DATE = re.compile(r"(?<![\w/-])((?:[A-ZĐ][a-zà-ỹđ]+\.?\s+){0,3}[A-ZĐ][a-zà-ỹđ]+),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})"
+_PLACE_DATE = re.compile(r"(?<![\w/-])((?:[A-ZĐ][a-zà-ỹđ]+\.?\s+){0,3}[A-ZĐ][a-zà-ỹđ]+)"
+                         r",\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})"
                          r"\s+năm\s+(\d{4})")
 _PLACE_TAIL = re.compile(r"(?:\s+[A-ZĐ][a-zà-ỹđ]+)+,\s*ngày.*$")   # "… Hà Nội, ngày 0) tháng…" on a V/v line
 _ANY_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)

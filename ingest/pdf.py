@@ -112,7 +112,8 @@ def read_pdf(path: Path, data: bytes, reader: PageReader | None, max_pages: int 
             pages.append(PageText(index + 1, ocr_text, ocr=True, reason=need_ocr[index]))
         else:
             kept = layer if (vietnamese_share(layer) or 0) >= MIN_VIETNAMESE_SHARE else ""
-            pages.append(PageText(index + 1, kept, reason=f"{need_ocr[index]}; {missing or 'OCR không thấy chữ (trang trống?)'}"))
+            pages.append(PageText(index + 1, kept,
+                                  reason=f"{need_ocr[index]}; {missing or 'OCR không thấy chữ (trang trống?)'}"))
     if not any(p.text.strip() for p in pages):
         raise PdfError(missing or "Không đọc được chữ nào trong tệp PDF (kể cả bằng OCR).")
     return pages

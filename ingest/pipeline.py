@@ -124,7 +124,8 @@ class Ingestor:
 
 
 def _fingerprint(document: Document, chunks: list[Chunk], config: IngestConfig) -> str:
-    payload = json.dumps({"version": PIPELINE_VERSION, "config": {"chunking": asdict(config.chunking)},  # limits, OCR settings do not change a document
+    payload = json.dumps({"version": PIPELINE_VERSION, "config": {"chunking": asdict(config.chunking)},
+                          # limits, OCR settings do not change a document
                           "document": {k: v for k, v in document.to_dict().items()
                                        if k not in ("fingerprint", "source")},
                           "chunks": [c.to_dict() for c in chunks]},

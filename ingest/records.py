@@ -27,7 +27,7 @@ class Target:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Target":
+    def from_dict(cls, data: dict) -> Target:
         return cls(**data)
 
 
@@ -63,7 +63,7 @@ class Document:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Document":
+    def from_dict(cls, data: dict) -> Document:
         targets = data.get("targets")
         return cls(**{**data, "provinces": tuple(data.get("provinces", ())),
                       "outline": tuple((int(o), str(p)) for o, p in data.get("outline", ())),
@@ -91,7 +91,7 @@ class Chunk:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Chunk":
+    def from_dict(cls, data: dict) -> Chunk:
         return cls(**{**data,
                       "sentences": tuple(tuple(s) for s in data.get("sentences", ())),
                       "clauses": tuple(tuple(s) for s in data.get("clauses", ()))})
@@ -128,7 +128,7 @@ class IngestResult:
     dropped: dict[str, list[DroppedLine]] = field(default_factory=dict)  # by doc_id
     notes: dict[str, list[str]] = field(default_factory=dict)            # by doc_id
 
-    def absorb(self, batch: "IngestResult") -> None:
+    def absorb(self, batch: IngestResult) -> None:
         """Add another result's documents, chunks, reports and problems to this one."""
         self.documents += batch.documents
         self.chunks += batch.chunks

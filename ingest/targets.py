@@ -180,7 +180,7 @@ def _targets_in(document: Document, province: str, doc_year: int | None, sentenc
 
 def _unit_after(after: str) -> str:
     """The words a figure counts ("doanh nghiệp tham gia" → "doanh nghiệp"), or "" when none."""
-    words = re.match(r"\s*([^\W\d][\w/]*(?:\s+[^\W\d][\w/]*){0,%d})" % (_UNIT_WORDS - 1), after)
+    words = re.match(rf"\s*([^\W\d][\w/]*(?:\s+[^\W\d][\w/]*){{0,{_UNIT_WORDS - 1}}})", after)
     if not words:
         return ""
     kept = []

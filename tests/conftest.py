@@ -10,7 +10,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-
 import pytest  # noqa: E402
 
 from hoidap.config import BUNDLED_CORPUS  # noqa: E402

@@ -1,5 +1,6 @@
 """The Gradio app: chat for officials, "Trình chiếu" for trainers, "Chỉ tiêu" (the table
-of targets), "Quản trị" for the documents. The index and models are loaded once by the caller and shared by all sessions."""
+of targets), "Quản trị" for the documents. The index and models are loaded once by the caller and
+shared by all sessions."""
 
 from __future__ import annotations
 
@@ -278,7 +279,8 @@ def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
                                           "Ngày", "Số đoạn"],
                                  value=_documents_table(assistant), interactive=False, wrap=True,
                                  label="Tài liệu đã lập chỉ mục", elem_id="admin-documents")
-        uploads = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label=f"Tải lên tệp {SUPPORTED_LABEL} (PDF scan được đọc bằng OCR)",
+        uploads = gr.File(file_count="multiple", file_types=UPLOAD_TYPES,
+                          label=f"Tải lên tệp {SUPPORTED_LABEL} (PDF scan được đọc bằng OCR)",
                           elem_id="admin-upload")
         replace = gr.Checkbox(False, label="Thay thế tài liệu đã tải lên trước đây có cùng tên tệp",
                               elem_id="admin-replace")

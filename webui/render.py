@@ -63,7 +63,8 @@ def _source(citation: Citation) -> str:
     before = citation.text[:citation.quote_start]
     after = citation.text[citation.quote_end:]
     context = (f"<div class='hd-context'>{escape(citation.context)}</div>" if citation.context else "")
-    return (f"<details class='hd-source' data-n='{citation.n}'><summary><b>[{citation.n}] {escape(citation.source_label)}</b>"
+    return (f"<details class='hd-source' data-n='{citation.n}'><summary>"
+            f"<b>[{citation.n}] {escape(citation.source_label)}</b>"
             f"<div class='hd-meta'>{escape(citation.origin or 'không rõ tỉnh')} · "
             f"{escape(citation.date_label or 'không rõ ngày')} · {escape(citation.doc_id)}</div>"
             f"<div>« <mark>{escape(citation.quote)}</mark> »</div></summary>"

@@ -14,6 +14,7 @@ publishes documents whole (index/qdrant.py), so no worker serves a half-written 
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import signal
 import time
@@ -73,11 +74,9 @@ def _start(context, settings, port: int):
 
 
 def _serve_one(settings) -> None:
-    import sys
-
     from .serve import serve
 
     def log(message: str) -> None:
-        print(f"[{settings.port}] {message}", file=sys.stderr, flush=True)
+        logging.getLogger("hoidap.webui").warning("[%s] %s", settings.port, message)
 
     serve(settings, log=log)

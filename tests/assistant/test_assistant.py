@@ -104,7 +104,8 @@ def test_documents_of_different_dates_disagreeing_show_newest_first(tmp_path, em
     (folder / "old.txt").write_text(" date 2025-03-01 Lai Châu số hóa hồ sơ\n\nTỉnh Lai Châu đã số hóa 40% hồ sơ "
                                     "thủ tục hành chính. Lai Châu tiếp tục đẩy mạnh chuyển đổi số.\n", encoding="utf-8")
     (folder / "new.txt").write_text(" date 2026-02-01 Lai Châu cập nhật số hóa hồ sơ\n\nTỉnh Lai Châu đã số hóa 65% "
-                                    "hồ sơ thủ tục hành chính. Lai Châu tiếp tục đẩy mạnh chuyển đổi số.\n", encoding="utf-8")
+                                    "hồ sơ thủ tục hành chính. Lai Châu tiếp tục đẩy mạnh chuyển đổi số.\n",
+                                    encoding="utf-8")
     result = Ingestor().run([str(folder)])
     index = HybridIndex.open(tmp_path / "index", embedder)
     index.sync(result.documents, result.chunks)

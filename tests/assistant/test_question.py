@@ -49,7 +49,8 @@ def test_follow_up_changes_only_what_the_new_question_changes():
     previous = analyze("Mục tiêu kinh tế số của Lai Châu đến năm 2030 là bao nhiêu?")
     other_province = analyze("Còn Lào Cai thì sao?")
     assert is_follow_up(other_province)
-    assert resolve_follow_up(other_province, previous).text == "Mục tiêu kinh tế số của Lào Cai đến năm 2030 là bao nhiêu?"
+    swapped = resolve_follow_up(other_province, previous)
+    assert swapped.text == "Mục tiêu kinh tế số của Lào Cai đến năm 2030 là bao nhiêu?"
     other_year = resolve_follow_up(analyze("Năm 2045 thì sao?"), previous)
     assert other_year.years == ("2045",) and other_year.provinces == ("Lai Châu",)
     assert not is_follow_up(analyze("Lào Cai khai trương sàn thương mại điện tử năm nào?"))

@@ -9,7 +9,8 @@ from ingest import IngestConfig, Ingestor
 from ingest.ocr import OcrConfig, missing_tools
 
 DOCS = Path(__file__).resolve().parent.parent / "data" / "docs"
-needs_ocr = pytest.mark.skipif(bool(missing_tools()), reason="Debian OCR tools missing (scripts/system-packages.sh ocr)")
+needs_ocr = pytest.mark.skipif(bool(missing_tools()),
+                               reason="Debian OCR tools missing (scripts/system-packages.sh ocr)")
 
 
 @pytest.fixture(scope="session")

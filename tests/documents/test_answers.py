@@ -62,7 +62,8 @@ def test_a_question_naming_a_document_finds_it_first(official_index):
 def test_same_number_from_two_issuers_stays_two_documents(official_index):
     hits = official_index.search("Quyết định 12/QĐ-UBND giao chỉ tiêu kỹ năng số bao nhiêu phần trăm?", k=4)
     assert {"qd12-son-la", "qd12-ha-giang"} <= {h.document.doc_id for h in hits[:2]}
-    answer = Assistant(official_index).ask("Quyết định 12/QĐ-UBND của tỉnh Hà Giang giao chỉ tiêu kỹ năng số bao nhiêu?")
+    question = "Quyết định 12/QĐ-UBND của tỉnh Hà Giang giao chỉ tiêu kỹ năng số bao nhiêu?"
+    answer = Assistant(official_index).ask(question)
     assert not answer.refused and "55%" in answer.answer and "70%" not in answer.answer
 
 
@@ -82,7 +83,8 @@ def test_cli_search_filters_and_json_fields(official_index):
     import subprocess
     import sys
     done = subprocess.run(
-        [sys.executable, "-m", "hoidap", "search", "thẩm quyền ký văn bản", "--index-dir", str(official_index.index_dir),
+        [sys.executable, "-m", "hoidap", "search", "thẩm quyền ký văn bản", "--index-dir",
+         str(official_index.index_dir),
          "--type", "Nghị định", "--number", "30/2020", "--json"],
         capture_output=True, text=True, timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
     assert done.returncode == 0, done.stderr

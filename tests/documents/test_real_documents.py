@@ -9,7 +9,8 @@ from ingest.ocr import missing_tools
 from ingest.quality import vietnamese_share
 
 DOCS = Path(__file__).resolve().parent.parent / "data" / "docs"
-needs_ocr = pytest.mark.skipif(bool(missing_tools()), reason="Debian OCR tools missing (scripts/system-packages.sh ocr)")
+needs_ocr = pytest.mark.skipif(bool(missing_tools()),
+                               reason="Debian OCR tools missing (scripts/system-packages.sh ocr)")
 
 pytestmark = needs_ocr
 

@@ -91,7 +91,8 @@ def test_ingest_and_ask_with_the_qdrant_backend(small_corpus, tmp_path):
 
 
 def test_targets_table_as_json_and_csv(corpus_copy):
-    proc = run(["targets", "--province", "lao cai", "--indicator", "kinh tế số", "--json", "--index-dir", str(corpus_copy)])
+    proc = run(["targets", "--province", "lao cai", "--indicator", "kinh tế số", "--json", "--index-dir",
+                str(corpus_copy)])
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)["targets"]
     assert rows and {r["province"] for r in rows} == {"Lào Cai"}

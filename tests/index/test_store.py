@@ -5,8 +5,7 @@ import textwrap
 
 import pytest
 
-from index import HybridIndex
-from index import store
+from index import HybridIndex, store
 from index.segment import FILES
 from index.store import CURRENT, IndexStoreError, current_generation
 
@@ -88,8 +87,8 @@ def test_an_index_of_the_previous_format_is_indexed_again_from_what_it_stores(tm
     # uploads may exist nowhere else, so upgrading re-embeds them instead of asking for sources.
     from hoidap.config import Settings
     from hoidap.runtime import open_upgrading
-    from ingest import Ingestor
     from index import IndexFormatError
+    from ingest import Ingestor
     result = Ingestor().run([str(small_corpus)])
     old = tmp_path / "index" / "gen-000003"
     old.mkdir(parents=True)

@@ -4,8 +4,7 @@ import threading
 
 import pytest
 
-from index import HybridIndex, IndexBusyError, IndexConfig
-from index import store
+from index import HybridIndex, IndexBusyError, IndexConfig, store
 from ingest import Ingestor
 
 

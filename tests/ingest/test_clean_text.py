@@ -1,8 +1,16 @@
 import pytest
 
-from ingest.clean_text import (REASON_BYLINE, REASON_CAPTION_INLINE, REASON_CAPTION_REPEAT,
-                               REASON_COUNTER, REASON_FOOTER, REASON_LOGIN, REASON_RATING,
-                               REASON_SHARE, clean_scrape)
+from ingest.clean_text import (
+    REASON_BYLINE,
+    REASON_CAPTION_INLINE,
+    REASON_CAPTION_REPEAT,
+    REASON_COUNTER,
+    REASON_FOOTER,
+    REASON_LOGIN,
+    REASON_RATING,
+    REASON_SHARE,
+    clean_scrape,
+)
 
 NOISE = ["Đang truy cập", "lượt xem", "lượt tải", "bóng chuyền", "Làng Nủ", "Văn bản mới",
          "Tin Liên Quan", "Thống kê truy cập", "duy trì trạng thái đăng nhập", "Tổng số điểm",
@@ -39,7 +47,8 @@ TARGETS = {
     ],
     "004_5e610d2c4128edee": [
         "phấn đấu tỷ trọng kinh tế số trong GRDP đạt 7%",
-        "toàn tỉnh đã hoàn thành 128/182 nhiệm vụ, duy trì thực hiện 44 nhiệm vụ thường xuyên, đạt 95,5% tổng số nhiệm vụ được giao.",
+        "toàn tỉnh đã hoàn thành 128/182 nhiệm vụ, duy trì thực hiện 44 nhiệm vụ thường xuyên, "
+        "đạt 95,5% tổng số nhiệm vụ được giao.",
         "tỉ lệ hồ sơ trực tuyến đạt gần 80%",
         "tối thiểu 70% nhiệm vụ triển khai theo cơ chế đặt hàng",
         "Tại hội nghị, Chủ tịch UBND tỉnh Lai Châu Hà Quang Trung nhấn mạnh",
@@ -108,5 +117,6 @@ def test_rules_match_whole_lines_only():
 
 
 def test_leaked_related_news_paragraph_is_dropped():
-    cleaned = clean_scrape("Tiêu đề\n\nThân bài có nội dung.\n\nTin Liên Quan: Giải bóng chuyền nữ 2024\n\nThân bài tiếp.")
+    cleaned = clean_scrape("Tiêu đề\n\nThân bài có nội dung.\n\nTin Liên Quan: Giải bóng chuyền nữ 2024"
+                           "\n\nThân bài tiếp.")
     assert "bóng chuyền" not in cleaned.text and "Thân bài tiếp." in cleaned.text

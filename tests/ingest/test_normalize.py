@@ -1,7 +1,6 @@
 import unicodedata
 
-from ingest.normalize import (ascii_key, has_diacritics, match_key, nfc, search_tokens,
-                              strip_accents)
+from ingest.normalize import ascii_key, has_diacritics, match_key, nfc, search_tokens, strip_accents
 
 
 def test_old_and_new_tone_placement_share_a_key():

@@ -75,8 +75,10 @@ def test_markup_in_questions_is_shown_as_text(browser, server):
 def upload_in_admin(browser, url, path) -> None:
     """Log in to the admin tab of a fresh page, upload one file and wait until it is indexed."""
     browser.get(url)
-    wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab'][contains(., 'Quản trị')]"))).click()
-    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-password input"))).send_keys(ADMIN_PASSWORD)
+    wait(browser).until(EC.element_to_be_clickable((By.XPATH,
+                                                    "//button[@role='tab'][contains(., 'Quản trị')]"))).click()
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR,
+                                                        "#admin-password input"))).send_keys(ADMIN_PASSWORD)
     browser.find_element(By.ID, "admin-login").click()
     upload = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#admin-upload input[type=file]")))
     upload.send_keys(str(path))
@@ -131,7 +133,8 @@ def test_admin_uploads_a_scanned_pdf_and_its_ocr_text_answers(browser, server):
 
 def test_demo_tab_one_click_asks(browser, server):
     browser.get(server[0])
-    wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab'][contains(., 'Trình chiếu')]"))).click()
+    wait(browser).until(EC.element_to_be_clickable((By.XPATH,
+                                                    "//button[@role='tab'][contains(., 'Trình chiếu')]"))).click()
     example = wait(browser).until(EC.element_to_be_clickable(
         (By.XPATH, "//*[@id='demo-examples']//*[contains(text(), 'Mục tiêu kinh tế số của Lào Cai')]")))
     example.click()
@@ -143,7 +146,8 @@ def test_demo_tab_one_click_asks(browser, server):
 
 def test_demo_tab_shows_the_targets_table_in_large_type(browser, server):
     browser.get(server[0])
-    wait(browser).until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab'][contains(., 'Trình chiếu')]"))).click()
+    wait(browser).until(EC.element_to_be_clickable((By.XPATH,
+                                                    "//button[@role='tab'][contains(., 'Trình chiếu')]"))).click()
     wait(browser).until(EC.element_to_be_clickable((By.ID, "demo-targets-show"))).click()
     # Nothing chosen: the indicator set for the most provinces and years is shown.
     wait(browser).until(EC.text_to_be_present_in_element((By.ID, "demo-targets"), "Kinh tế số / GRDP"))
