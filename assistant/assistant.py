@@ -78,6 +78,7 @@ class Assistant:
         for event in self.stream(question, history, province, filters):
             if isinstance(event, Answer):
                 answer = event
+        assert answer is not None   # stream() always ends with the Answer
         return answer
 
     def stream(self, question: str, history: Sequence[str | Answer] | None = None,

@@ -32,7 +32,8 @@ def compose(statements: list[Statement], compare: bool = False) -> tuple[str, li
     """The answer text and its citations; with `compare`, two labelled statements are
     followed by which is higher, built only from the figures their quotes hold."""
     citations: dict[str, Citation] = {}
-    sentences, shown_frames = [], set()
+    sentences: list[str] = []
+    shown_frames: set[str] = set()
     for statement in statements:
         citation = _cite(citations, statement.candidate)
         sentences.append(_render(statement, citation, shown_frames))
@@ -68,10 +69,10 @@ def compose_list(lead: Candidate | None, items: list[Candidate]) -> tuple[str, l
 def comparison_sentence(statements: list[Statement]) -> str:
     """"Lào Cai cao hơn: 20% so với 9-10%." from the first figure of each quote (a
     percentage when there is one); nothing when a figure is missing or the ranges overlap."""
-    figures = [(s.label, _main_figure(s.candidate.text)) for s in statements]
-    if any(f is None for _, f in figures):
+    figures = [figure for s in statements if (figure := _main_figure(s.candidate.text)) is not None]
+    if len(figures) < len(statements):
         return ""
-    (label_a, (text_a, low_a, high_a)), (label_b, (text_b, low_b, high_b)) = figures
+    (label_a, (text_a, low_a, high_a)), (label_b, (text_b, low_b, high_b)) = zip((s.label for s in statements), figures)
     if (low_a, high_a) == (low_b, high_b):
         return f"Hai mức như nhau: {text_a}."
     if low_a > high_b:

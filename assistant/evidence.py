@@ -317,7 +317,7 @@ def _counted_noun(question: str) -> str:
     found = _COUNTED.search(question)
     if not found:
         return ""
-    words = []
+    words: list[str] = []
     for word in match_key(found.group(1)).split():
         if word in _FUNCTION_WORDS:
             break

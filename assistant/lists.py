@@ -77,14 +77,15 @@ def _enumerated_list(candidate: Candidate, chunks: list[Chunk]) -> ListAnswer | 
             (lead_start, lead_end), lead_chunk = sentences[lead_at]
             hit = _hit_for(candidate.hit, chunk)
             lead = _span_candidate(candidate, _hit_for(candidate.hit, lead_chunk), lead_start, lead_end)
-            items = tuple(_item(hit, a, _cut(text, a, b, ITEM_WORDS)) for a, b in following[:MAX_ITEMS])
-            return ListAnswer(lead=lead, items=items)
-    items = []
+            listed = tuple(_item(hit, a, _cut(text, a, b, ITEM_WORDS)) for a, b in following[:MAX_ITEMS])
+            return ListAnswer(lead=lead, items=listed)
+    items: list[Candidate] = []
     for ((start, end), chunk), is_item in zip(sentences[lead_at + 1:], enumerated[lead_at + 1:]):
         if not is_item or len(items) == MAX_ITEMS:
             break
         hit = _hit_for(candidate.hit, chunk)
-        body = start + _ENUMERATOR.match(text[start:end]).end()
+        enumerator = _ENUMERATOR.match(text[start:end])
+        body = start + (enumerator.end() if enumerator else 0)
         items.append(_item(hit, body, _first_phrase(text, body, end)))
     if len(items) < 2:
         return None

@@ -51,8 +51,9 @@ def make_chat_model(config: LLMConfig):
         return None
     if config.backend == "openai":
         from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
         return ChatOpenAI(base_url=config.base_url or "http://127.0.0.1:8080/v1",
-                          model=config.model or "local-model", api_key=config.api_key or "not-needed",
+                          model=config.model or "local-model", api_key=SecretStr(config.api_key or "not-needed"),
                           timeout=config.timeout_s, max_retries=0, temperature=0, streaming=True)
     if config.backend == "ollama":
         from langchain_ollama import ChatOllama

@@ -195,9 +195,9 @@ def _over_the_years(group: list[TargetRow]) -> str:
     """"Qua các năm: 7% (năm 2026), khoảng 9-10% (năm 2030), tối thiểu 20% (năm 2045) —
     tăng dần." for one province's cells, oldest year first."""
     shown = ", ".join(f"{_shown_value(r)} (năm {r.target.year})" for r in group)
-    ranges = [value_range(r.target) for r in group]
+    ranges = [bounds for r in group if (bounds := value_range(r.target)) is not None]
     trend = ""
-    if len({r.target.unit for r in group}) == 1 and all(ranges):
+    if len({r.target.unit for r in group}) == 1 and len(ranges) == len(group):
         if all(a[1] < b[0] for a, b in zip(ranges, ranges[1:])):
             trend = " — tăng dần"
         elif all(a[0] > b[1] for a, b in zip(ranges, ranges[1:])):
@@ -207,8 +207,8 @@ def _over_the_years(group: list[TargetRow]) -> str:
 
 def _verdict(group: list[TargetRow], label, smaller: bool) -> str:
     units = {r.target.unit for r in group}
-    ranges = [value_range(r.target) for r in group]
-    if len(units) > 1 or any(v is None for v in ranges):
+    ranges = [bounds for r in group if (bounds := value_range(r.target)) is not None]
+    if len(units) > 1 or len(ranges) < len(group):
         return "Các giá trị đo bằng đơn vị khác nhau, không so sánh trực tiếp được."
     ranked = sorted(zip(group, ranges), key=lambda pair: pair[1][0] if smaller else -pair[1][1])
     (first, (low, high)), rest = ranked[0], ranked[1:]

@@ -49,7 +49,10 @@ def load_squad(path: Path, sample: int | None = None, seed: int = 0,
     except (UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
         raise SquadFormatError(f"{path} không phải tệp SQuAD JSON (cần khóa 'data' là danh sách bài): {err}") from err
     ingestor = ingestor or Ingestor()
-    documents, chunks, questions, used_ids = [], [], [], set()
+    documents: list[Document] = []
+    chunks: list[Chunk] = []
+    questions: list[EvalQuestion] = []
+    used_ids: set[str] = set()
     for number, article in enumerate(articles):
         paragraphs = [nfc(p["context"]).strip() for p in article.get("paragraphs", [])
                       if str(p.get("context", "")).strip()]

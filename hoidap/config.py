@@ -93,7 +93,7 @@ class Settings:
 
 
 def _field_type(settings: Settings, name: str) -> str:
-    return next(f.type for f in fields(settings) if f.name == name)
+    return str(next(f.type for f in fields(settings) if f.name == name))
 
 
 def _coerce(type_name, raw):

@@ -32,6 +32,7 @@ class DenseIndex:
     def build(cls, vectors: np.ndarray, ann_threshold: int) -> DenseIndex:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         dimension = vectors.shape[1]
+        index: faiss.Index
         if len(vectors) >= ann_threshold:
             index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
@@ -71,18 +72,20 @@ class DenseIndex:
         k = min(k, self.size if allowed is None else len(allowed))
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        selector = None
+        selector: faiss.IDSelector | None = None
         if allowed is not None:
             selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
         elif excluded is not None and len(excluded):
             batch = faiss.IDSelectorBatch(np.asarray(excluded, dtype=np.int64))
             selector = faiss.IDSelectorNot(batch)
+        params: faiss.SearchParameters | None = None
         if self.approximate:
-            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
-            if selector is not None:
-                params.sel = selector
-        else:
-            params = faiss.SearchParameters(sel=selector) if selector is not None else None
+            # faiss's bundled type stubs lack SearchParametersHNSW (faiss-cpu 1.15)
+            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))  # type: ignore[attr-defined]
+        elif selector is not None:
+            params = faiss.SearchParameters()
+        if params is not None and selector is not None:
+            params.sel = selector
         scores, rows = self._index.search(query.reshape(1, -1).astype(np.float32), k, params=params)
         keep = rows[0] >= 0
         return rows[0][keep], scores[0][keep]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,7 +34,7 @@ class DiacriticRestorer:
     """Learned from texts (the indexed chunks); `restore(query)` returns the query with
     each word in its most likely toned form, capitalisation kept."""
 
-    def __init__(self, texts):
+    def __init__(self, texts: Iterable[str]) -> None:
         self._unigrams: Counter[str] = Counter()
         self._bigrams: Counter[tuple[str, str]] = Counter()
         for text in texts:
@@ -95,7 +96,8 @@ class DiacriticRestorer:
                 current[form], pointers[form] = prev_score + prior, prev_form
             scores.append(current)
             back.append(pointers)
-        form = max(scores[-1], key=scores[-1].get)
+        last = scores[-1]
+        form = max(last, key=lambda f: last[f])
         path = [form]
         for pointers in reversed(back[1:]):
             form = pointers[form]

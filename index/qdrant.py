@@ -105,7 +105,7 @@ class _View:
 
     def current(self, payload: dict) -> bool:
         """Whether a unit belongs to the version of its document this view serves."""
-        document = self.documents.get(payload.get("doc_id"))
+        document = self.documents.get(payload.get("doc_id", ""))
         return document is not None and payload.get("fingerprint") == document.fingerprint
 
 
@@ -200,7 +200,8 @@ class QdrantIndex:
                                                 with_payload=_CANDIDATE_FIELDS))
         with self._calls:
             responses = self._client.query_batch_points(self._units, requests)
-        payloads, rankings = {}, []
+        payloads: dict[str, dict] = {}
+        rankings: list[list[tuple[str, float]]] = []
         for i, response in enumerate(responses):   # a sparse score of 0: no query token in the unit
             points = [p for p in response.points if view.current(p.payload) and (i == 0 or p.score > 0)]
             payloads.update((p.id, p.payload) for p in points)
@@ -210,7 +211,7 @@ class QdrantIndex:
                      lambda key: payloads[key]["doc_id"], view.documents.values(), self.config)
         best = first_per_chunk(fused, lambda key: payloads[key]["chunk_id"], k)
         evidence = self._unit_evidence(view, [payloads[key]["chunk_id"] for key, _ in best], vector, sparse_query)
-        hits = []
+        hits: list[SearchHit] = []
         for key, score in best:
             payload = payloads[key]
             chunk_id = payload["chunk_id"]
@@ -307,7 +308,7 @@ class QdrantIndex:
 
     def _publish(self, documents: dict[str, Document], chunks: list[Chunk], plan, vectors) -> None:
         from qdrant_client import models
-        avgdl = self._read_meta()["average_length"]
+        avgdl = self._stored_meta()["average_length"]
         order: Counter[str] = Counter()
         points = []
         for unit, vector in zip(plan.units, vectors):
@@ -365,7 +366,7 @@ class QdrantIndex:
                     "format_version": FORMAT_VERSION,
                     "embedder": {"id": self.embedder.model_id, "dimension": self.embedder.dimension},
                     "average_length": sum(lengths) / len(lengths), "generation": None})])
-            self._check_embedder(self._read_meta())
+            self._check_embedder(self._stored_meta())
 
     def _new_generation(self) -> None:
         # A fresh random name, not a counter: writers on several machines need no
@@ -379,6 +380,13 @@ class QdrantIndex:
                 return None
             found = self._client.retrieve(self._meta, [self._meta_id])
         return found[0].payload if found else None
+
+    def _stored_meta(self) -> dict:
+        """The meta point a writer has created (see _ensure_collections)."""
+        meta = self._read_meta()
+        if meta is None:
+            raise IndexStoreError(f"Chỉ mục Qdrant '{self._meta}' thiếu thông tin chung (meta).")
+        return meta
 
     def _check_embedder(self, meta: dict) -> None:
         built_with = meta["embedder"]
@@ -475,7 +483,7 @@ def _sparse_vector(query_tokens: list[str]):
 
 def _document_fields(document: Document) -> dict:
     """What the payload filters match (index/records.py Filters, normalised the same way)."""
-    fields = {"provinces": sorted({ascii_key(p) for p in document.provinces}),
+    fields: dict[str, object] = {"provinces": sorted({ascii_key(p) for p in document.provinces}),
               "doc_type": ascii_key(document.doc_type or "")}
     if document.date:
         fields["date"] = _date_key(document.date)
@@ -496,7 +504,7 @@ def _payload_filter(filters: Filters, view: _View):
     from qdrant_client import models
     if filters == Filters():
         return None
-    must = []
+    must: list[models.Condition] = []
     if filters.province:
         must.append(models.FieldCondition(key="provinces", match=models.MatchValue(value=ascii_key(filters.province))))
     if filters.doc_type:

@@ -11,6 +11,7 @@ names by number).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
 
@@ -64,8 +65,11 @@ class QueryVectors:
         return vector
 
 
-def fuse(query: str, dense: Sequence[Hashable], sparse: Sequence[Hashable], doc_of: Callable[[Hashable], str],
-         documents: Iterable[Document], config) -> list[tuple[Hashable, float]]:
+Key = TypeVar("Key", bound=Hashable)   # a backend's unit id: a row number, a Qdrant point id
+
+
+def fuse(query: str, dense: Sequence[Key], sparse: Sequence[Key], doc_of: Callable[[Key], str],
+         documents: Iterable[Document], config) -> list[tuple[Key, float]]:
     """Candidate units (dense and sparse rankings, best first; doc_of: each one's
     document) fused into one ranking, best first. config: an IndexConfig."""
     # e5 ranks poorly on text typed without tone marks: such queries lean on BM25.
@@ -91,11 +95,12 @@ def fuse(query: str, dense: Sequence[Hashable], sparse: Sequence[Hashable], doc_
     return reciprocal_rank_fusion(rankings, weights, config.rrf_k)
 
 
-def first_per_chunk(fused: Sequence[tuple[Hashable, float]], chunk_of: Callable[[Hashable], str], k: int
-                    ) -> list[tuple[Hashable, float]]:
+def first_per_chunk(fused: Sequence[tuple[Key, float]], chunk_of: Callable[[Key], str], k: int
+                    ) -> list[tuple[Key, float]]:
     """The best unit of each of the k best chunks (a chunk is one hit however many of its
     units matched)."""
-    out, seen = [], set()
+    out: list[tuple[Key, float]] = []
+    seen: set[str] = set()
     for key, score in fused:
         chunk_id = chunk_of(key)
         if chunk_id in seen:

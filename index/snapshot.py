@@ -106,7 +106,7 @@ class Snapshot:
     def dense_search(self, query: np.ndarray, n: int, allowed: list[np.ndarray] | None
                      ) -> tuple[np.ndarray, np.ndarray]:
         """Top-n live rows over all segments by cosine similarity."""
-        rows, sims = [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
+        row_parts, sim_parts = [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
         for i, segment in enumerate(self.segments):
             if allowed is not None:
                 if not len(allowed[i]):
@@ -116,9 +116,9 @@ class Snapshot:
                 alive = self.alive[i]
                 found, scores = segment.dense.search(query, n, excluded=None if alive is None
                                                      else np.flatnonzero(~alive))
-            rows.append(found.astype(np.int64) + int(self.offsets[i]))
-            sims.append(scores)
-        rows, sims = np.concatenate(rows), np.concatenate(sims)
+            row_parts.append(found.astype(np.int64) + int(self.offsets[i]))
+            sim_parts.append(scores)
+        rows, sims = np.concatenate(row_parts), np.concatenate(sim_parts)
         order = np.argsort(-sims, kind="stable")[:n]
         return rows[order], sims[order]
 

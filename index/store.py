@@ -139,6 +139,8 @@ def stored_documents(index_dir: Path) -> tuple[list[Document], list[Chunk]]:
     them in documents.jsonl and chunks.jsonl beside manifest.json), to index them again
     without their source files."""
     generation = current_generation(index_dir)
+    if generation is None:
+        raise IndexDamagedError(index_dir, "không có thế hệ chỉ mục nào đang dùng")
     try:
         documents = [Document.from_dict(row) for row in _read_jsonl(generation / "documents.jsonl")]
         chunks = [Chunk.from_dict(row) for row in _read_jsonl(generation / "chunks.jsonl")]

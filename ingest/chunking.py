@@ -155,7 +155,7 @@ def chunk_text(doc_id: str, text: str, config: ChunkingConfig = ChunkingConfig()
 def section_leads(text: str) -> list[tuple[int, str]]:
     """(offset, lead) for each paragraph opening with a list-introducing sentence; an
     empty lead marks where the previous one stops governing."""
-    leads = []
+    leads: list[tuple[int, str, int]] = []   # (offset, lead, paragraph number)
     for number, (start, end) in enumerate(paragraph_spans(text)):
         paragraph = text[start:end].strip()
         if leads and (_LEAD_BREAK.match(paragraph) or number - leads[-1][2] > LEAD_REACH):

@@ -19,11 +19,12 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 
 def clean_html(html: str) -> CleanedText:
     if _nesting_depth(html) > LXML_SAFE_DEPTH:
-        data = {"title": BeautifulSoup(html, "html.parser").title.get_text() if "<title" in html.lower() else ""}
+        title_tag = BeautifulSoup(html, "html.parser").title if "<title" in html.lower() else None
+        data = {"title": title_tag.get_text() if title_tag is not None else ""}
     else:
         extracted = trafilatura.bare_extraction(html, include_comments=False, include_tables=True,
                                                 favor_recall=True, with_metadata=True)
-        data = extracted.as_dict() if hasattr(extracted, "as_dict") else (extracted or {})
+        data = extracted if isinstance(extracted, dict) else (extracted.as_dict() if extracted is not None else {})
     body = data.get("text") or _visible_text(html)
     # The same rules as for plain scrapes catch what trafilatura lets through
     # (e.g. a "Tin Liên Quan: ..." paragraph inside the article body).

@@ -78,8 +78,8 @@ def clean_scrape(raw: str) -> CleanedText:
                 continue
         key = match_key(line)
         if key.strip(" .:") in TAIL_HEADERS and kept:
-            reason = REASON_TAIL.format(header=line.strip(" .:"))
-            result.dropped.extend(DroppedLine(n + 1, reason, t)
+            tail = REASON_TAIL.format(header=line.strip(" .:"))
+            result.dropped.extend(DroppedLine(n + 1, tail, t)
                                   for n, t in enumerate(lines[index:], start=index) if t)
             break
         if reason := _furniture_reason(key):
@@ -165,9 +165,9 @@ def _drop_repeated_captions(kept: list, result: CleanedText) -> list:
     final = []
     for line_no, line in out:
         span = _credit_span(line)
-        is_caption = span and line[span[1]:].strip(" .") == "" and \
+        is_caption = span is not None and line[span[1]:].strip(" .") == "" and \
             len(line[:span[0]].split()) <= MAX_CAPTION_WORDS
-        if is_caption and _repeated_elsewhere(line[:span[0]], line_no, out):
+        if span is not None and is_caption and _repeated_elsewhere(line[:span[0]], line_no, out):
             result.dropped.append(DroppedLine(line_no, REASON_CAPTION_REPEAT, line))
             continue
         final.append((line_no, line))

@@ -108,7 +108,10 @@ def read_header(text: str) -> Header:
 
 
 def _type_name(line: str) -> str:
-    name = _TYPE_LINE.match(ascii_key(line)).group(1)
+    """The type named by a line `_TYPE_LINE` matches."""
+    match = _TYPE_LINE.match(ascii_key(line))
+    assert match is not None, line
+    name = match.group(1)
     return next(t for t in _TYPE_NAMES if ascii_key(t) == name)
 
 
@@ -234,7 +237,9 @@ def outline(paragraphs: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def render_path(stack: list[Heading]) -> str:
-    named, numbered, in_article = [], [], False
+    named: list[str] = []
+    numbered: list[str] = []
+    in_article = False
     for heading in stack:
         if heading.major:
             if heading.label.startswith("Điều"):   # article numbers are unique: Chương/Mục add nothing

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 
 from .chunking import ChunkingConfig, chunk_text, document_outline
 from .clean_html import clean_html
@@ -86,7 +87,7 @@ class Ingestor:
 
     def ingest_one(self, source: str):
         """(document, chunks, dropped lines, report notes) of one file or URL."""
-        on_page = (lambda done, total: self.on_page(source, done, total)) if self.on_page else None
+        on_page = partial(self.on_page, source) if self.on_page else None
         raw = read(source, self.config.max_file_bytes, self.pages, self.config.max_pdf_pages, on_page)
         cleaned = raw.cleaned or (clean_html(raw.text) if raw.is_html else clean_scrape(raw.text))
         if not cleaned.text.strip():

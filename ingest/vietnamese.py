@@ -15,9 +15,9 @@ _UNUSED_PIPELINES = ("classification", "sentiment", "lang_detect", "dependency_p
 
 if "underthesea" not in sys.modules:
     for _name in _UNUSED_PIPELINES:
-        sys.modules.setdefault(f"underthesea.pipeline.{_name}", None)
-    sys.modules.setdefault("underthesea.agent", None)
-    sys.modules.setdefault("underthesea.address", None)
+        sys.modules.setdefault(f"underthesea.pipeline.{_name}", None)  # type: ignore[arg-type]
+    sys.modules.setdefault("underthesea.agent", None)  # type: ignore[arg-type]
+    sys.modules.setdefault("underthesea.address", None)  # type: ignore[arg-type]
 
 from underthesea import sent_tokenize, word_tokenize  # noqa: E402
 from underthesea.pipeline.text_normalize import token_normalize  # noqa: E402

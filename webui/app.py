@@ -180,7 +180,7 @@ def _chat_tab(assistant: Assistant, feedback: FeedbackLog) -> None:
     handler = respond if assistant.llm is not None else respond_at_once
     outputs = [chatbot, sources, status, answers, question]
     send.click(handler, [question, chatbot, answers, province], outputs, api_name="ask")
-    question.submit(handler, [question, chatbot, answers, province], outputs, api_name=False)
+    question.submit(handler, [question, chatbot, answers, province], outputs, api_visibility="private")
     new_chat.click(lambda: ([], render.EMPTY_SOURCES, "", [], "", ""), None,
                    [chatbot, sources, status, answers, question, thanks], api_name="new_conversation")
 
@@ -237,7 +237,7 @@ def _demo_tab(assistant: Assistant, config: WebConfig) -> None:
 
     examples.click(lambda sample: ask(sample[0]), examples, [answer_view, source_view, last], api_name="demo_example")
     demo_send.click(ask, demo_question, [answer_view, source_view, last], api_name="demo_ask")
-    demo_question.submit(ask, demo_question, [answer_view, source_view, last], api_name=False)
+    demo_question.submit(ask, demo_question, [answer_view, source_view, last], api_visibility="private")
 
     def export(answer, kind):
         if answer is None:
@@ -298,7 +298,7 @@ def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
             return False, message, gr.update(), gr.update(visible=False), ""
         return True, "", gr.update(visible=False), gr.update(visible=True), ""
 
-    login.click(do_login, password, [unlocked, login_status, login_box, panel, password], api_name=False)
+    login.click(do_login, password, [unlocked, login_status, login_box, panel, password], api_visibility="private")
 
     def refreshed(message):
         ids = [d.doc_id for d in assistant.index.documents]
@@ -356,5 +356,5 @@ def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
         assistant.refresh()
         return refreshed(f"Đã xóa {doc_id}." if report.removed else f"Không có tài liệu {doc_id}.")
 
-    add.click(do_add, [unlocked, uploads, replace], [documents, to_remove, admin_status], api_name=False)
-    remove.click(do_remove, [unlocked, to_remove], [documents, to_remove, admin_status], api_name=False)
+    add.click(do_add, [unlocked, uploads, replace], [documents, to_remove, admin_status], api_visibility="private")
+    remove.click(do_remove, [unlocked, to_remove], [documents, to_remove, admin_status], api_visibility="private")

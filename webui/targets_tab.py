@@ -79,7 +79,7 @@ def chart_indicator(rows: list[TargetRow]) -> str | None:
 
 def chart_data(rows: list[TargetRow], indicator: str | None):
     import pandas as pd
-    points = {}
+    points: dict[tuple[str, str], float] = {}
     for r in rows:
         value = percent_of(r)
         if r.target.indicator == indicator and r.target.year and value is not None and r.target.kind == "target":
@@ -136,8 +136,8 @@ def targets_tab(table: TargetTable, banner) -> None:
     filters = [province, year, kind, indicator]
     outputs = [notice, compare, listing, province, year, chart_choice, chart, download]
     show.click(view, filters, outputs, api_name="targets")
-    indicator.submit(view, filters, outputs, api_name=False)
-    chart_choice.input(rechart, filters + [chart_choice], chart, api_name=False)
+    indicator.submit(view, filters, outputs, api_visibility="private")
+    chart_choice.input(rechart, filters + [chart_choice], chart, api_visibility="private")
 
 
 def targets_on_screen(table: TargetTable) -> None:
