@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from hoidap.messages import EMPTY_QUESTION, too_long
 from index import Filters, SearchBackend, SearchHit
 from ingest.normalize import ascii_key, numbers_in, valid_text
 
@@ -94,13 +95,13 @@ class Assistant:
             self.refresh()
         question = valid_text(question)
         if len(question) > self.config.max_question_chars:
-            raise QuestionError(f"Câu hỏi quá dài ({len(question)} ký tự; tối đa "
-                                f"{self.config.max_question_chars}). Hãy hỏi ngắn gọn hơn.")
+            raise QuestionError(too_long("Câu hỏi", len(question), self.config.max_question_chars,
+                                         "Hãy hỏi ngắn gọn hơn."))
         if history:
             history = list(history)[-self.config.history_turns:]
         parsed = self.understand(question, history)
         if not parsed.text:
-            raise QuestionError("Câu hỏi trống: hãy nhập câu hỏi.")
+            raise QuestionError(EMPTY_QUESTION)
         streamed = False
         if parsed.redirect or not self._has_subject(parsed):
             answer = self._refusal(question, parsed, [], REDIRECT_NOTICE if parsed.redirect else UNCLEAR_NOTICE)

@@ -14,13 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import prompts
+from hoidap.config import LLM_BACKENDS
+from hoidap.messages import one_of
 from index import SearchHit
 from ingest.normalize import ascii_key
 
 from . import guard
 from .records import REFUSAL_MESSAGE, Answer, Citation
 
-BACKENDS = ("none", "openai", "ollama")
+BACKENDS = LLM_BACKENDS
 NOTICE_BACKEND_ERROR = ("Không dùng được mô hình ngôn ngữ ({reason}); "
                         "đây là câu trả lời trích trực tiếp từ tài liệu.")
 NOTICE_UNGROUNDED = ("Câu trả lời của mô hình ngôn ngữ có số liệu hoặc trích dẫn không khớp với "
@@ -60,7 +62,7 @@ def make_chat_model(config: LLMConfig):
         return ChatOllama(base_url=config.base_url or "http://127.0.0.1:11434",
                           model=config.model or "qwen2.5:3b", temperature=0,
                           client_kwargs={"timeout": config.timeout_s})
-    raise LLMError(f"Mô hình ngôn ngữ '{config.backend}' không hỗ trợ; chọn một trong: {', '.join(BACKENDS)}.")
+    raise LLMError(one_of("HOIDAP_LLM", config.backend, BACKENDS))
 
 
 class LLMAnswerer:

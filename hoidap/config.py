@@ -16,6 +16,10 @@ ENV_PREFIX = "HOIDAP_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "data" / "corpus"
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "data" / "index"
+# The values `backend` and `llm` accept, here because the CLI lists them without importing
+# the index or the assistant; index/backends.py and assistant/llm.py build each one.
+INDEX_BACKENDS = ("local", "qdrant")
+LLM_BACKENDS = ("none", "openai", "ollama")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from ingest import IngestConfig, Ingestor, IngestResult
 from ingest.ocr import OcrConfig
 
 from .config import Settings
+from .messages import index_summary, one_of
 
 
 def build_assistant(settings: Settings, index: IndexBackend):
@@ -62,11 +63,9 @@ def qdrant_location(settings: Settings):
 
 def index_config(settings: Settings) -> IndexConfig:
     if settings.backend not in BACKENDS:
-        raise IndexStoreError(f"HOIDAP_BACKEND phải là một trong {', '.join(BACKENDS)}, "
-                              f"không phải '{settings.backend}'.")
+        raise IndexStoreError(one_of("HOIDAP_BACKEND", settings.backend, BACKENDS))
     if settings.unit_vectors not in UNIT_VECTORS:
-        raise IndexStoreError(f"HOIDAP_UNIT_VECTORS phải là một trong {', '.join(UNIT_VECTORS)}, "
-                              f"không phải '{settings.unit_vectors}'.")
+        raise IndexStoreError(one_of("HOIDAP_UNIT_VECTORS", settings.unit_vectors, UNIT_VECTORS))
     return IndexConfig(unit_vectors=settings.unit_vectors)
 
 
@@ -129,5 +128,5 @@ def open_or_build_index(settings: Settings, log: Callable[[str], None] = _to_std
         result, report = ingest_into(index, [str(settings.corpus)], make_ingestor(settings))
         for problem in result.problems:
             log(f"Cảnh báo: {problem.source}: {problem.message}")
-        log(f"Đã xây chỉ mục: {len(index.documents)} tài liệu, {report.chunks} đoạn.")
+        log(f"Đã xây chỉ mục: {index_summary(len(index.documents), report.chunks)}.")
     return index

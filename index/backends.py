@@ -7,11 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from hoidap.config import INDEX_BACKENDS
+from hoidap.messages import one_of
+
 from .hybrid import HybridIndex, IndexConfig
 from .protocol import Embedder, IndexBackend
 from .store import IndexStoreError
 
-BACKENDS = ("local", "qdrant")
+BACKENDS = INDEX_BACKENDS
 
 
 def open_backend(backend: str, embedder: Embedder, config: IndexConfig = IndexConfig(), *,
@@ -31,4 +34,4 @@ def open_backend(backend: str, embedder: Embedder, config: IndexConfig = IndexCo
             raise IndexStoreError("Chưa cài qdrant-client: pip install 'hoidap[qdrant]'.") from err
         location = qdrant or QdrantLocation()
         return (QdrantIndex.open if read else QdrantIndex)(location, embedder, config, notify=notify)
-    raise IndexStoreError(f"Nơi lưu chỉ mục '{backend}' không hợp lệ: dùng một trong {', '.join(BACKENDS)}.")
+    raise IndexStoreError(one_of("HOIDAP_BACKEND", backend, BACKENDS))

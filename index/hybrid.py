@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hoidap.messages import embedder_mismatch
 from ingest import Chunk, Document
 from ingest.normalize import looks_english, search_tokens
 
@@ -111,10 +112,9 @@ class HybridIndex:
             return
         built_with = stored.manifest["embedder"]
         if built_with["id"] != self.embedder.model_id or built_with["dimension"] != self.embedder.dimension:
-            raise store.IndexStoreError(
-                f"Chỉ mục ở {self.index_dir} được xây bằng bộ nhúng '{built_with['id']}' "
-                f"({built_with['dimension']} chiều), không dùng được với '{self.embedder.model_id}' "
-                f"({self.embedder.dimension} chiều). Hãy chọn --index-dir khác hoặc xây lại chỉ mục.")
+            raise store.IndexStoreError(embedder_mismatch(
+                f"Chỉ mục ở {self.index_dir}", built_with["id"], built_with["dimension"], self.embedder.model_id,
+                self.embedder.dimension, "Hãy chọn --index-dir khác hoặc xây lại chỉ mục."))
         self._state = Snapshot.of(stored.segments, stored.dead, stored.generation)
         self.manifest = stored.manifest
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from hoidap.messages import embedder_mismatch
 from ingest import Chunk, Document
 from ingest.normalize import ascii_key, looks_english, search_tokens
 
@@ -391,10 +392,10 @@ class QdrantIndex:
     def _check_embedder(self, meta: dict) -> None:
         built_with = meta["embedder"]
         if built_with["id"] != self.embedder.model_id or built_with["dimension"] != self.embedder.dimension:
-            raise IndexStoreError(
-                f"Bộ sưu tập Qdrant '{self.location.prefix}' được xây bằng bộ nhúng '{built_with['id']}' "
-                f"({built_with['dimension']} chiều), không dùng được với '{self.embedder.model_id}' "
-                f"({self.embedder.dimension} chiều). Hãy chọn HOIDAP_QDRANT_COLLECTION khác hoặc xây lại.")
+            raise IndexStoreError(embedder_mismatch(
+                f"Bộ sưu tập Qdrant '{self.location.prefix}'", built_with["id"], built_with["dimension"],
+                self.embedder.model_id, self.embedder.dimension,
+                "Hãy chọn HOIDAP_QDRANT_COLLECTION khác hoặc xây lại."))
 
     def _read_view(self, generation: str | None, previous: _View) -> _View:
         """The stored documents and chunks as a new view. Only documents added or changed

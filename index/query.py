@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from hoidap.messages import EMPTY_QUESTION
 from ingest import Chunk, Document
 from ingest.metadata import provinces_named_in
 from ingest.normalize import looks_accentless, valid_text
@@ -40,7 +41,7 @@ def checked_query(query: str, k: int) -> str:
     """The query as searched, or a QueryError in Vietnamese."""
     query = valid_text(query).strip()
     if not query:
-        raise QueryError("Câu hỏi trống: hãy nhập nội dung cần tìm.")
+        raise QueryError(EMPTY_QUESTION)
     if k < 1:
         raise QueryError("Số kết quả (-k) phải từ 1 trở lên.")
     return query

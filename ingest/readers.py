@@ -30,6 +30,9 @@ class RawFile:
     cleaned: CleanedText | None = None   # already clean paragraphs (Word, PDF): no scrape cleaning
 
 
+EMPTY_FILE = "Tệp rỗng."
+
+
 class ReadError(Exception):
     """Raised with a Vietnamese message for the user."""
 
@@ -98,7 +101,7 @@ def _mb(size: int) -> str:
 
 def decode(data: bytes) -> str:
     if not data.strip():
-        raise ReadError("Tệp rỗng.")
+        raise ReadError(EMPTY_FILE)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
@@ -115,7 +118,7 @@ def decode(data: bytes) -> str:
             raise ReadError(f"Không giải mã được tệp (không phải UTF-8, TCVN3 hay VNI; "
                             f"byte lỗi ở vị trí {err.start}).") from None
     if not text.strip():
-        raise ReadError("Tệp rỗng.")
+        raise ReadError(EMPTY_FILE)
     return text
 
 

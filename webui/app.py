@@ -14,6 +14,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant import Answer, Assistant, QuestionError
+from hoidap.messages import ADMIN_LOGIN_REQUIRED, EMBEDDING_PROGRESS, sync_counts
 from index import IndexDamagedError
 from index.store import REBUILD_HINT
 from ingest.normalize import valid_text
@@ -306,7 +307,7 @@ def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
 
     def do_add(is_unlocked, files, replace_same_name, progress=gr.Progress()):
         if not is_unlocked:
-            return gr.update(), gr.update(), "Cần đăng nhập quản trị."
+            return gr.update(), gr.update(), ADMIN_LOGIN_REQUIRED
         if not files:
             return gr.update(), gr.update(), "Chưa chọn tệp nào."
         kept, lines = [], []
@@ -325,7 +326,7 @@ def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
         progress(0, desc="Đang làm sạch và lập chỉ mục…")
         names = {str(u.path): u.original_name for u in kept}
         result, report = config.ingest(
-            [str(u.path) for u in kept], lambda done, total: progress((done, total), desc="Nhúng đoạn văn"),
+            [str(u.path) for u in kept], lambda done, total: progress((done, total), desc=EMBEDDING_PROGRESS),
             lambda source, done, total: progress((done, total), desc=f"OCR {names.get(source, Path(source).name)}"))
         replaced = []
         for upload in kept:
@@ -340,7 +341,7 @@ def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
                              f"({render.markdown_text(', '.join(earlier))}); "
                              "bản mới được thêm riêng. Đánh dấu «Thay thế…» để thay bản cũ.")
         assistant.refresh()
-        summary = (f"Đã thêm {len(report.added)}, cập nhật {len(report.updated)}, giữ nguyên {len(report.unchanged)} "
+        summary = (f"Đã {sync_counts(len(report.added), len(report.updated), len(report.unchanged))} "
                    f"tài liệu ({report.embedded_units} mục được nhúng)"
                    + (f"; thay thế {', '.join(replaced)}." if replaced else "."))
         lines += [f"- Bỏ qua {render.markdown_text(names.get(p.source, Path(p.source).name))}: "
@@ -349,7 +350,7 @@ def _admin_tab(assistant: Assistant, config: WebConfig) -> None:
 
     def do_remove(is_unlocked, doc_id):
         if not is_unlocked:
-            return gr.update(), gr.update(), "Cần đăng nhập quản trị."
+            return gr.update(), gr.update(), ADMIN_LOGIN_REQUIRED
         if not doc_id:
             return gr.update(), gr.update(), "Hãy chọn tài liệu cần xóa."
         report = config.remove([doc_id])

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from assistant import Answer
+from hoidap.messages import too_long
 
 
 class FeedbackError(ValueError):
@@ -32,8 +33,7 @@ class FeedbackLog:
         """rating: "up" or "down". Returns the record written."""
         comment = (comment or "").strip()
         if len(comment) > self.max_comment_chars:
-            raise FeedbackError(f"Góp ý quá dài ({len(comment)} ký tự; tối đa {self.max_comment_chars}). "
-                                "Hãy rút gọn rồi gửi lại.")
+            raise FeedbackError(too_long("Góp ý", len(comment), self.max_comment_chars, "Hãy rút gọn rồi gửi lại."))
         entry = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                  "question": answer.question, "resolved_question": answer.resolved_question,
                  "answer": answer.answer, "refused": answer.refused, "grounded": answer.grounded,

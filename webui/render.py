@@ -7,9 +7,8 @@ import re
 from html import escape
 
 from assistant import Answer, Citation
+from hoidap.messages import UNKNOWN_DATE, UNKNOWN_PROVINCE, grounding_badge
 
-BADGE_GROUNDED = "✓ Số liệu khớp nguồn"
-BADGE_UNGROUNDED = "⚠ Có số liệu không tìm thấy trong nguồn"
 NOTICE_REFUSED = "Không tìm thấy câu trả lời trong tài liệu."
 ERROR_MESSAGE = "Xin lỗi, đã có lỗi khi xử lý câu hỏi này. Vui lòng thử lại hoặc hỏi cách khác."
 EMPTY_SOURCES = "<div class='hd-muted'>Nguồn trích dẫn sẽ hiện ở đây.</div>"
@@ -40,7 +39,7 @@ def status_html(answer: Answer) -> str:
         parts.append(f"<div class='hd-notice'>{escape(NOTICE_REFUSED)}"
                      f"{' ' + escape(answer.notice) if answer.notice else ''}</div>")
     else:
-        css, text = ("hd-ok", BADGE_GROUNDED) if answer.grounded else ("hd-warn", BADGE_UNGROUNDED)
+        css, text = ("hd-ok" if answer.grounded else "hd-warn"), grounding_badge(answer.grounded)
         parts.append(f"<span class='hd-badge {css}'>{escape(text)}</span>")
         if answer.notice:
             parts.append(f"<div class='hd-notice'>{escape(answer.notice)}</div>")
@@ -65,8 +64,8 @@ def _source(citation: Citation) -> str:
     context = (f"<div class='hd-context'>{escape(citation.context)}</div>" if citation.context else "")
     return (f"<details class='hd-source' data-n='{citation.n}'><summary>"
             f"<b>[{citation.n}] {escape(citation.source_label)}</b>"
-            f"<div class='hd-meta'>{escape(citation.origin or 'không rõ tỉnh')} · "
-            f"{escape(citation.date_label or 'không rõ ngày')} · {escape(citation.doc_id)}</div>"
+            f"<div class='hd-meta'>{escape(citation.origin or UNKNOWN_PROVINCE)} · "
+            f"{escape(citation.date_label or UNKNOWN_DATE)} · {escape(citation.doc_id)}</div>"
             f"<div>« <mark>{escape(citation.quote)}</mark> »</div></summary>"
             f"<div class='hd-meta'>Toàn đoạn:</div>{context}"
             f"<div>{escape(before)}<mark>{escape(citation.quote)}</mark>{escape(after)}</div></details>")
@@ -90,24 +89,24 @@ def handout_markdown(answer: Answer) -> str:
     lines = ["# Hỏi đáp tài liệu", "", f"**Câu hỏi:** {md(answer.question)}", "",
              f"**Trả lời:** {md(answer.answer)}", ""]
     if not answer.refused:
-        lines += [f"_{md(BADGE_GROUNDED if answer.grounded else BADGE_UNGROUNDED)}_", ""]
+        lines += [f"_{md(grounding_badge(answer.grounded))}_", ""]
     if answer.notice:
         lines += [f"> {md(answer.notice)}", ""]
     if answer.citations:
         lines += ["## Nguồn", ""]
         for c in answer.citations:
-            lines += [f"\\[{c.n}\\] **{md(c.source_label)}** — {md(c.origin or 'không rõ tỉnh')}, "
-                      f"{md(c.date_label or 'không rõ ngày')} ({md(c.doc_id)})", "", f"> {md(c.quote)}", ""]
+            lines += [f"\\[{c.n}\\] **{md(c.source_label)}** — {md(c.origin or UNKNOWN_PROVINCE)}, "
+                      f"{md(c.date_label or UNKNOWN_DATE)} ({md(c.doc_id)})", "", f"> {md(c.quote)}", ""]
     return "\n".join(lines)
 
 
 def handout_html(answer: Answer) -> str:
     """A printable page (A4, no scripts, no external assets)."""
     sources = "".join(
-        f"<li><b>[{c.n}] {escape(c.source_label)}</b> — {escape(c.origin or 'không rõ tỉnh')}, "
-        f"{escape(c.date_label or 'không rõ ngày')}<blockquote>{escape(c.quote)}</blockquote></li>"
+        f"<li><b>[{c.n}] {escape(c.source_label)}</b> — {escape(c.origin or UNKNOWN_PROVINCE)}, "
+        f"{escape(c.date_label or UNKNOWN_DATE)}<blockquote>{escape(c.quote)}</blockquote></li>"
         for c in answer.citations)
-    badge = "" if answer.refused else f"<p><i>{escape(BADGE_GROUNDED if answer.grounded else BADGE_UNGROUNDED)}</i></p>"
+    badge = "" if answer.refused else f"<p><i>{escape(grounding_badge(answer.grounded))}</i></p>"
     notice = f"<p class='notice'>{escape(answer.notice)}</p>" if answer.notice else ""
     return ("<!doctype html><html lang='vi'><head><meta charset='utf-8'><title>Hỏi đáp tài liệu</title>"
             "<style>@page{size:A4;margin:18mm}body{font-family:serif;font-size:14pt;line-height:1.5}"

@@ -11,6 +11,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.targets import KIND_NAMES, TargetRow, TargetTable, comparison, to_csv
+from hoidap.messages import UNKNOWN_YEAR
 from ingest.targets import value_range
 
 ALL = "Tất cả"
@@ -32,7 +33,7 @@ def comparison_html(rows: list[TargetRow], element_id: str = "targets-compare", 
         return f"<div class='hd-muted' id='{element_id}'>Không có chỉ tiêu nào khớp bộ lọc.</div>"
     columns, cells = comparison(rows)
     number = {id(r): f"{element_id}-{i}" for i, r in enumerate(rows, start=1)}
-    head = "".join(f"<th>{escape(p)}<br>{y or 'không rõ năm'}</th>" for p, y in columns)
+    head = "".join(f"<th>{escape(p)}<br>{y or UNKNOWN_YEAR}</th>" for p, y in columns)
     body = []
     for indicator, by_column in cells.items():
         tds = []
@@ -52,7 +53,7 @@ def comparison_html(rows: list[TargetRow], element_id: str = "targets-compare", 
             tds.append(f"<td>{'<br>'.join(shown)}</td>")
         body.append(f"<tr><th scope='row'>{escape(indicator)}</th>{''.join(tds)}</tr>")
     quotes = "".join(f"<li id='{number[id(r)]}'><b>{escape(r.target.province)}, "
-                     f"{r.target.year or 'không rõ năm'}:</b> «{escape(r.quote)}» — <i>{escape(r.title)}</i> "
+                     f"{r.target.year or UNKNOWN_YEAR}:</b> «{escape(r.quote)}» — <i>{escape(r.title)}</i> "
                      f"({escape(r.target.doc_id)})</li>" for r in rows)
     classes = "hd-targets hd-demo" if on_screen else "hd-targets"
     return (f"<div id='{element_id}' class='{classes}'><table><thead><tr><th>Chỉ tiêu</th>{head}</tr></thead>"

@@ -5,7 +5,8 @@ import json
 import pytest
 from gradio_client import Client
 
-from webui.render import BADGE_GROUNDED, NOTICE_REFUSED
+from hoidap.messages import GROUNDED
+from webui.render import NOTICE_REFUSED
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def test_ask_follow_up_and_feedback(client, server):
     chat, sources, status, box = client.predict("Mục tiêu kinh tế số của Lai Châu đến năm 2030 là bao nhiêu?",
                                                 [], "Tất cả", api_name="/ask")
     assert "9-10% GRDP [1]" in text_of(chat[-1]) and box == ""
-    assert "<mark>kinh tế số chiếm khoảng 9-10% GRDP</mark>" in sources and BADGE_GROUNDED in status
+    assert "<mark>kinh tế số chiếm khoảng 9-10% GRDP</mark>" in sources and GROUNDED in status
 
     chat, sources, status, _ = client.predict("Còn Lào Cai thì sao?", chat, "Tất cả", api_name="/ask")
     assert "20% GRDP" in text_of(chat[-1]) and "Lào Cai" in sources and len(chat) == 4

@@ -1,4 +1,5 @@
 from assistant.records import Answer, Citation
+from hoidap.messages import GROUNDED, UNGROUNDED
 from webui import render
 
 
@@ -27,12 +28,12 @@ def test_sources_escape_document_text_and_highlight_the_quote():
 
 
 def test_status_badge_and_notices():
-    assert render.BADGE_GROUNDED in render.status_html(answer())
-    assert render.BADGE_UNGROUNDED in render.status_html(answer(grounded=False))
+    assert GROUNDED in render.status_html(answer())
+    assert UNGROUNDED in render.status_html(answer(grounded=False))
     fallback = render.status_html(answer(notice="Không dùng được mô hình ngôn ngữ"))
     assert "hd-notice" in fallback and "Không dùng được" in fallback
     refused = render.status_html(answer(refused=True, citations=[], notice="x"))
-    assert render.NOTICE_REFUSED in refused and render.BADGE_GROUNDED not in refused
+    assert render.NOTICE_REFUSED in refused and GROUNDED not in refused
 
 
 def test_handouts():
