@@ -143,5 +143,5 @@ def test_ollama_backend(corpus_index, server_url):
 
 
 def test_unknown_backend_is_a_vietnamese_error():
-    with pytest.raises(LLMError, match="không hỗ trợ"):
+    with pytest.raises(LLMError, match="HOIDAP_LLM phải là một trong none, openai, ollama, không phải .gpt-local."):
         make_chat_model(LLMConfig(backend="gpt-local"))

@@ -66,7 +66,7 @@ def test_ingest_skips_bad_files_with_warnings_and_reports(tmp_path, small_corpus
 
 
 @pytest.mark.parametrize("args, message", [
-    (["search", "   "], "Lỗi: câu hỏi trống"),
+    (["search", "   "], "Lỗi: Câu hỏi trống"),
     (["ingest", "/no/such/file.txt"], "Không tìm thấy tệp hoặc thư mục này"),
     (["ingest", "https://example.invalid/bai.html"], "Hãy lưu trang thành tệp .html"),
     (["search", "x", "--embedder", "word2vec"], "Lỗi: Bộ nhúng 'word2vec' không hợp lệ"),
