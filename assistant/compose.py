@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.normalize import YEAR
+
 from .evidence import Candidate
 from .records import Citation
 
 FRAME_WORDS = 12          # words of a lead kept in front of a quote
 _RELATIVE_TIME = re.compile(r"đến nay|hiện nay|tính đến nay|thời gian qua|năm nay|vừa qua|gần đây",
                             re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ _FIGURE = re.compile(r"(?<![\w.,/])(\d+(?:[.,]\d+)?)(?:\s*[-–]\s*(\d+(?:[.,]\d
 def _main_figure(text: str) -> tuple[str, float, float] | None:
     """(as written, low, high) of the quote's first percentage, else its first figure
     that is not a year."""
-    found = [m for m in _FIGURE.finditer(text) if not _YEAR.fullmatch(m.group(1))]
+    found = [m for m in _FIGURE.finditer(text) if not YEAR.fullmatch(m.group(1))]
     chosen = next((m for m in found if m.group(3)), found[0] if found else None)
     if chosen is None:
         return None
@@ -131,11 +132,11 @@ def _frame_for(candidate: Candidate, quote: str) -> str:
     """Lead words worth showing: only when they add a year or the quote is a bare clause."""
     lead = ""
     context = candidate.hit.chunk.context
-    if context and not _YEAR.search(quote) and _YEAR.search(context):
+    if context and not YEAR.search(quote) and YEAR.search(context):
         lead = context
     if candidate.kind == "clause":
         sentence_start = candidate.frame[len(context):].strip() if context else candidate.frame.strip()
-        if sentence_start and (not lead or _YEAR.search(sentence_start)):
+        if sentence_start and (not lead or YEAR.search(sentence_start)):
             lead = sentence_start
     if not lead:
         return ""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from index import SearchHit, UnitScore
 from ingest.metadata import PROVINCES
-from ingest.normalize import match_key
+from ingest.normalize import FIGURE_NUMBER, YEAR, is_accentless_token, match_key, token_text
 
 from .question import Question, QuestionType
 from .ranker import LinearRanker
@@ -36,12 +36,10 @@ FIGURE_TYPES = {QuestionType.PERCENT, QuestionType.QUANTITY, QuestionType.DATE}
 
 _PERCENT = re.compile(r"\d\s*%")
 # Figures, not identifiers: "57" in "57-NQ/TW" names a resolution.
-_NUMBER = re.compile(r"(?<![\w])\d+(?:[.,/]\d+)*(?![\w]|-[A-ZĐ])")
 _NUMBER_WORD = re.compile(r"\b(hai|ba|bốn|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ|gấp đôi)\b",
                           re.IGNORECASE)
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày \d|\btháng \d|\bnăm \d{3,4}\b|\b1\d{3}\b|\b20\d{2}\b",
                    re.IGNORECASE)
-_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 # Capitalised phrases that are places, bodies, titles or documents, not a person's name.
 _NOT_NAME_PHRASES = sorted(set(PROVINCES) | {
     "Việt Nam", "UBND", "HĐND", "Ban Thường vụ", "Ban Chấp hành", "Tỉnh ủy", "Tỉnh uỷ", "Bộ Chính trị",
@@ -171,8 +169,8 @@ def _token_offsets(text: str, tokens) -> list[tuple[str, int]]:
     take the offset of the word they were derived from."""
     key, cursor, at, out = match_key(text), 0, 0, []
     for token in tokens:
-        if not token.startswith("a:"):
-            found = key.find(token.replace("_", " "), cursor)
+        if not is_accentless_token(token):
+            found = key.find(token_text(token), cursor)
             if found >= 0:
                 at, cursor = found, found + len(token)
         out.append((token, at))
@@ -271,8 +269,9 @@ def _type_fit(question: Question, text: str) -> float:
     # A claim to check ("... năm 2005 phải không?") must find its own figures.
     asked = frozenset() if question.yes_no else _asked_names(question.text)
     if qtype == QuestionType.QUANTITY:
-        asked_with = set() if question.yes_no else set(_NUMBER.findall(question.text))
-        numbers = [m for m in _NUMBER.finditer(text) if not _YEAR.fullmatch(m.group()) and m.group() not in asked_with]
+        asked_with = set() if question.yes_no else set(FIGURE_NUMBER.findall(question.text))
+        numbers = [m for m in FIGURE_NUMBER.finditer(text)
+                   if not YEAR.fullmatch(m.group()) and m.group() not in asked_with]
         if not numbers and not _NUMBER_WORD.search(text):
             return 0.0
         counted = _counted_noun(question.text)
@@ -294,7 +293,7 @@ def _type_fit(question: Question, text: str) -> float:
         # A proper name (capitalised past the first word) or a figure the question lacks.
         words = re.findall(r"\w+", text)[1:]
         new = any(w[:1].isupper() and w not in asked for w in words)
-        return 1.0 if new else 0.5 if qtype == QuestionType.ENTITY and _NUMBER.search(text) else 0.0
+        return 1.0 if new else 0.5 if qtype == QuestionType.ENTITY and FIGURE_NUMBER.search(text) else 0.0
     if qtype == QuestionType.LIST:
         # An enumeration: a list cue followed by separated items, as in
         # "các nội dung trọng tâm như A, B, C" or "2 phường: Tân Phong, Đoàn Kết".
@@ -356,7 +355,7 @@ def _has_person_name(text: str) -> bool:
 def _year_agreement(years: tuple[str, ...], text: str) -> float:
     if not years:
         return 0.0
-    present = set(_YEAR.findall(text))
+    present = set(YEAR.findall(text))
     if present & set(years):
         return 1.0
     return -1.0 if present else 0.0

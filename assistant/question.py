@@ -12,7 +12,7 @@ from enum import Enum
 from functools import cached_property
 
 from ingest.metadata import provinces_named_in
-from ingest.normalize import ascii_key, looks_accentless, looks_english, nfc, numbers_in
+from ingest.normalize import YEAR, YEAR_DIGITS, ascii_key, looks_accentless, looks_english, nfc, numbers_in
 from ingest.official import named_reference
 
 from .terms import key_terms as extract_key_terms
@@ -46,7 +46,6 @@ _TYPE_CUES: list[tuple[QuestionType, str]] = [
                         r"nhung(?: \w+){1,3} (gi|nao)\b|cac(?: \w+){1,3} nao\b"),
     (QuestionType.ENTITY, r"\b(?!the\b|khi\b|ra\b|luc\b)\w+ nao\b|^which\b|^what \w+ (is|was|did|does)\b"),
 ]
-_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 _INJECTION = re.compile(
     r"bo qua .{0,30}(huong dan|chi dan|quy tac|yeu cau)|quen .{0,20}(huong dan|chi dan|quy tac)|"
     r"ignore .{0,30}(instruction|prompt|rule)|system prompt|prompt he thong|"
@@ -120,7 +119,7 @@ def analyze(text: str) -> Question:
     if yes_no and qtype == QuestionType.DESCRIBE and claimed:
         # The figure claimed tells what kind of fact the evidence must hold.
         qtype = (QuestionType.PERCENT if "%" in claim else
-                 QuestionType.DATE if all(_YEAR.fullmatch(n) for n in claimed) else QuestionType.QUANTITY)
+                 QuestionType.DATE if all(YEAR.fullmatch(n) for n in claimed) else QuestionType.QUANTITY)
     provinces = provinces_named_in(text)
     crosslingual = looks_english(text)
     accentless = looks_accentless(text)
@@ -128,7 +127,7 @@ def analyze(text: str) -> Question:
     if yes_no:  # the claimed figure may be wrong: it must not decide which passage is read
         terms = tuple(t for t in terms if not any(c.isdigit() for c in t))
     return Question(text=text, qtype=qtype, provinces=provinces,
-                    years=tuple(dict.fromkeys(_YEAR.findall(claim))), accentless=accentless,
+                    years=tuple(dict.fromkeys(YEAR.findall(claim))), accentless=accentless,
                     key_terms=terms, redirect=bool(_INJECTION.search(key)),
                     follow_up_cue=bool(_FOLLOW_UP.search(key)), yes_no=yes_no, claimed=claimed,
                     comparison=bool(_COMPARISON.search(key)), superlative=bool(_SUPERLATIVE.search(key)),
@@ -190,7 +189,7 @@ def _new_subject(question: Question) -> str:
     for name in question.provinces:
         text = re.sub(re.escape(name), " ", text, flags=re.IGNORECASE)
         text = re.sub(re.escape(ascii_key(name)), " ", text, flags=re.IGNORECASE)
-    text = re.sub(r"(?<!\d)(?:(?:đến |vào |trong )?năm )?(19|20)\d{2}(?!\d)", " ", text, flags=re.IGNORECASE)
+    text = re.sub(rf"(?<!\d)(?:(?:đến |vào |trong )?năm )?{YEAR_DIGITS}(?!\d)", " ", text, flags=re.IGNORECASE)
     words = text.strip(" ?.!").split()
     while words and ascii_key(" ".join(words[:2])) in ("the con", "vay con", "con voi"):
         words = words[2:]

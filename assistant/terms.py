@@ -14,7 +14,7 @@ import math
 import re
 from functools import lru_cache
 
-from ingest.normalize import ascii_key, match_key
+from ingest.normalize import YEAR, ascii_key, match_key, token_words
 
 # Question words and fillers (accent-less), never subject terms.
 STOP_TERMS = set("""
@@ -32,7 +32,6 @@ gom lam xong chua de nhu ra sao nao nhe a u da se dang bi
 # Greetings and thanks (accent-less): words of a chat, not of a question's subject.
 COURTESY_TERMS = {"xin chao", "chao", "chao ban", "cam on", "xin cam on", "cam on nhieu", "ok", "oke", "okay",
                   "vang", "da", "hello", "hi", "thanks", "thank you", "test", "alo"}
-_YEAR = re.compile(r"^(19|20)\d{2}$")
 
 
 def key_terms(question: str, provinces: tuple[str, ...], accentless: bool) -> tuple[str, ...]:
@@ -45,7 +44,7 @@ def key_terms(question: str, provinces: tuple[str, ...], accentless: bool) -> tu
         if len(words) < len(term.split()):
             words = [w for w in words if ascii_key(w) not in STOP_TERMS]
         term = " ".join(words)
-        if term and any(c.isalnum() for c in term) and not _YEAR.match(term) \
+        if term and any(c.isalnum() for c in term) and not YEAR.fullmatch(term) \
                 and ascii_key(term) not in STOP_TERMS:
             terms.append(term)
     return tuple(dict.fromkeys(terms))
@@ -60,11 +59,7 @@ def token_string(tokens, accentless: bool) -> str:
 @lru_cache(maxsize=16384)
 def _token_string(tokens: tuple[str, ...], accentless: bool) -> str:
     # A unit's tokens never change, and every question scores the same units again.
-    if accentless:
-        words = [t[2:] for t in tokens if t.startswith("a:")]
-    else:
-        words = [t.replace("_", " ") for t in tokens if not t.startswith("a:")]
-    return "|" + "|".join(words) + "|"
+    return "|" + "|".join(token_words(tokens, accentless)) + "|"
 
 
 @lru_cache(maxsize=8192)

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import re
 
-from ingest.normalize import canonical_number, collapse_spaces, match_key
-
-_NUMBER = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*(?![\w])")
+from ingest.normalize import NUMBER, canonical_number, collapse_spaces, match_key
 
 
 def normalize(text: str) -> str:
     text = collapse_spaces(match_key(text))
     text = re.sub(r"(?<=\d)\s*([-–/])\s*(?=\d)", r"\1", text).replace("–", "-")
     text = re.sub(r"(?<=\d)\s+%", "%", text)
-    return _NUMBER.sub(lambda m: canonical_number(m.group()), text)
+    return NUMBER.sub(lambda m: canonical_number(m.group()), text)
 
 
 def contains(haystack: str, needle: str) -> bool:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .normalize import YEAR_DIGITS
 from .official import MAJOR_LEVEL, heading_of, outline
 from .records import Chunk, Span
 
@@ -24,7 +25,7 @@ _CLOSERS = "”\"’')]»"
 # A section lead introduces a list that can run over many paragraphs: "Các mục tiêu cụ thể
 # đến năm 2030 được xác định: ...", "Tầm nhìn đến năm 2045, ... với các đặc điểm nổi bật sau:".
 # Its items ("Kinh tế số đóng góp tối thiểu 20% GRDP của tỉnh.") never repeat the year.
-_LEAD_SUBJECT = re.compile(r"\b(19|20)\d{2}\b|mục tiêu|tầm nhìn", re.IGNORECASE)
+_LEAD_SUBJECT = re.compile(rf"\b{YEAR_DIGITS}\b|mục tiêu|tầm nhìn", re.IGNORECASE)
 LEAD_MAX_WORDS = 40
 LEAD_REACH = 12           # paragraphs a lead can govern
 # Narration of an event resumes: the list a lead introduced is over.

@@ -93,6 +93,29 @@ def _word_segmenter():
     return word_tokenize
 
 
+# ---- the search-token encoding ------------------------------------------------------------
+# What search_tokens writes and BM25, the answer's term matching and the frame split read:
+# a segmented word is its syllables joined by WORD_JOINER ("chuyển_đổi"); each syllable is
+# also written once without diacritics after ACCENTLESS ("a:chuyen", "a:doi"). A unit's
+# tokens are its heading's (title, section lead) then its body's (index/units.py).
+ACCENTLESS = "a:"
+WORD_JOINER = "_"
+
+
+def is_accentless_token(token: str) -> bool:
+    return token.startswith(ACCENTLESS)
+
+
+def token_text(token: str) -> str:
+    """The words a token stands for: "chuyển_đổi" → "chuyển đổi", "a:doi" → "doi"."""
+    return token[len(ACCENTLESS):] if is_accentless_token(token) else token.replace(WORD_JOINER, " ")
+
+
+def token_words(tokens, accentless: bool) -> list[str]:
+    """The accent-less syllables of a token list (accentless) or its segmented words."""
+    return [token_text(t) for t in tokens if is_accentless_token(t) == accentless]
+
+
 def search_tokens(text: str) -> list[str]:
     """Tokens for BM25: segmented words plus accent-less syllables.
 
@@ -108,14 +131,20 @@ def search_tokens(text: str) -> list[str]:
         word = word.strip()
         if not word or not any(c.isalnum() for c in word):
             continue
-        tokens.append(word.replace(" ", "_"))
-        tokens.extend("a:" + s for s in strip_accents(word).split() if any(c.isalnum() for c in s))
+        tokens.append(word.replace(" ", WORD_JOINER))
+        tokens.extend(ACCENTLESS + s for s in strip_accents(word).split() if any(c.isalnum() for c in s))
     return tokens
 
 
+# ---- numbers and years ------------------------------------------------------------------------
 # Numbers as Vietnamese documents write them: "2.191" (thousands dot), "56,7" (decimal comma),
 # "9-10%", "128/182", "5/5/2025". English-style "2,191" also occurs in questions.
-_NUMBER = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*(?![\w])")
+NUMBER = re.compile(r"(?<![\w])\d+(?:[.,]\d+)*(?![\w])")
+# A number as the answer checks it: fractions and dates ("128/182", "5/5/2025") are one
+# figure, and a document code's number ("12-KH") is none.
+FIGURE_NUMBER = re.compile(r"(?<![\w])\d+(?:[.,/]\d+)*(?![\w]|-[A-ZĐ])")
+YEAR_DIGITS = r"(?:19|20)\d{2}"             # for patterns that put a year in context
+YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})(?!\d)")   # a year alone: group 1 is the year
 _THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})+")
 
 
@@ -129,4 +158,4 @@ def canonical_number(token: str) -> str:
 
 def numbers_in(text: str) -> list[str]:
     """Canonical numbers in a text; parts of ranges and fractions count separately."""
-    return [canonical_number(t) for t in _NUMBER.findall(nfc(text))]
+    return [canonical_number(t) for t in NUMBER.findall(nfc(text))]

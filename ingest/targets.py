@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .normalize import ascii_key
+from .normalize import YEAR_DIGITS, ascii_key
 from .records import Document, Target
 
 INDICATORS = Path(__file__).with_name("data") / "indicators.json"
@@ -60,10 +60,10 @@ _AT_LEAST_AFTER = re.compile(r"^\s?%?\s*trở lên", re.IGNORECASE)
 _UNIT_WORDS = 4
 
 # ---- years -----------------------------------------------------------------------------
-_YEAR = r"(?:19|20)\d{2}"
 # A year a target is for, or a result was reached in; not "so với năm 2025" (a baseline).
-_YEAR_FRAME = re.compile(rf"(?<!so với )\b(?:đến hết|đến|tới|vào|trong|tầm nhìn đến|tầm nhìn)\s+(?:năm\s+)?({_YEAR})\b"
-                         rf"|^\s*(?:năm|đến năm|đến hết năm|đến hết)\s+({_YEAR})\b", re.IGNORECASE)
+_YEAR_FRAME = re.compile(rf"(?<!so với )\b(?:đến hết|đến|tới|vào|trong|tầm nhìn đến|tầm nhìn)\s+"
+                         rf"(?:năm\s+)?({YEAR_DIGITS})\b"
+                         rf"|^\s*(?:năm|đến năm|đến hết năm|đến hết)\s+({YEAR_DIGITS})\b", re.IGNORECASE)
 _TARGET_CUE = re.compile(r"\b(?:mục tiêu|phấn đấu|hướng tới|hướng đến|tầm nhìn|sẽ|đặt ra|chỉ tiêu|kế hoạch|bảo đảm|"
                          r"đảm bảo|định hướng|cần|phải)\b", re.IGNORECASE)
 # A target's own words; "phải", "cần", "bảo đảm" alone also state a rule's obligations.
@@ -145,7 +145,7 @@ def _targets_in(document: Document, province: str, doc_year: int | None, sentenc
         value = match.group("value")
         if _NOT_A_VALUE_BEFORE.search(before) or _NOT_A_VALUE_AFTER.match(after):
             continue
-        if re.fullmatch(_YEAR, value) and not match.group("percent"):
+        if re.fullmatch(YEAR_DIGITS, value) and not match.group("percent"):
             continue   # a year
         multiple = _MULTIPLE.match(after)
         percent = bool(match.group("percent"))
