@@ -28,6 +28,9 @@ UNCLEAR_NOTICE = ("Câu hỏi chưa nêu điều cần tìm trong tài liệu. H
 NO_EVIDENCE_NOTICE = "Các đoạn văn tìm được không chứa thông tin trả lời câu hỏi này."
 
 
+WARM_UP_QUESTION = "Chuyển đổi số là gì?"
+
+
 @dataclass(frozen=True)
 class AssistantConfig:
     k: int = 6
@@ -65,6 +68,11 @@ class Assistant:
         self.targets = TargetTable(index)           # the table of targets (web tab, CLI)
         self.table_answers = TableAnswerer(self.targets)
         self.refresh()
+
+    def warm_up(self) -> None:
+        """Answer one question so that the first user does not wait for the word segmenter
+        and the query path to load (the web server and the eval call this once)."""
+        self.ask(WARM_UP_QUESTION)
 
     def refresh(self) -> None:
         """Recompute term statistics after documents were added to or removed from the index

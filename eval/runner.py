@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 from .metrics import QuestionResult, score, summarize
 from .questions import EvalQuestion
 
-WARM_UP_QUESTION = "Chuyển đổi số là gì?"
 RETRIEVAL_DEPTH = 10   # chunks ranked for hit@k / MRR@10 (untimed, besides the answer's own retrieval)
 
 
@@ -42,7 +41,7 @@ class Evaluator:
         results, answers = [], {}
         # One untimed question first: loading the word segmenter and warming caches
         # would otherwise land on whichever question comes first.
-        self.assistant.ask(WARM_UP_QUESTION)
+        self.assistant.warm_up()
         for question in questions:
             if on_question:
                 on_question(question)

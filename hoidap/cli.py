@@ -232,18 +232,15 @@ def _cmd_targets(args, settings: Settings) -> int:
 
 
 def _cmd_ask(args, settings: Settings) -> int:
-    from dataclasses import replace
 
     from .runtime import build_assistant, open_or_build_index
     if not args.question.strip():
         print(f"Lỗi: {EMPTY_QUESTION}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    assistant = build_assistant(settings, open_or_build_index(settings))
-    if args.k is not None:
-        if args.k < 1:
-            print("Lỗi: số đoạn văn (-k) phải từ 1 trở lên.", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        assistant.config = replace(assistant.config, k=args.k)
+    if args.k is not None and args.k < 1:
+        print("Lỗi: số đoạn văn (-k) phải từ 1 trở lên.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    assistant = build_assistant(settings, open_or_build_index(settings), k=args.k)
     answer = assistant.ask(args.question, filters=_filters(args))
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
@@ -281,7 +278,6 @@ def _parse_bounds(items: list[str]) -> dict[str, float]:
 
 
 def _cmd_eval(args, settings: Settings) -> int:
-    from dataclasses import replace
     from pathlib import Path
 
     from eval import Evaluator, check_bounds, write_reports
@@ -307,9 +303,7 @@ def _cmd_eval(args, settings: Settings) -> int:
     if loaded is None:
         return EXIT_BAD_INPUT
     questions, index = loaded
-    assistant = build_assistant(settings, index)
-    if args.k is not None:
-        assistant.config = replace(assistant.config, k=args.k)
+    assistant = build_assistant(settings, index, k=args.k)
     with Progress("Đánh giá", "câu") as progress:
         done = iter(range(1, len(questions) + 1))
         run = Evaluator(assistant, settings.embedder, settings.llm, settings.backend).run(
@@ -380,12 +374,15 @@ def _squad_questions(args, settings: Settings):
 
 
 def _cmd_web(args, settings: Settings) -> int:
-    from webui import serve, serve_workers
+    from webui import serve_workers
+
+    from .runtime import open_or_build_index, serve_web
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
     if settings.web_workers > 1:
-        return serve_workers(settings, log=log)
-    serve(settings, log=log)
+        open_or_build_index(settings, log=log)   # once, before the workers start
+        return serve_workers(settings, serve_web, log=log)
+    serve_web(settings, log=log)
     return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from index import IndexBackend, IndexConfig, SyncReport, make_embedder
 from index.backends import BACKENDS, open_backend
@@ -16,14 +17,16 @@ from .config import Settings
 from .messages import index_summary, one_of
 
 
-def build_assistant(settings: Settings, index: IndexBackend):
-    """The assistant the CLI, the web UI and the eval share, with the configured LLM."""
+def build_assistant(settings: Settings, index: IndexBackend, k: int | None = None):
+    """The assistant the CLI, the web UI and the eval share, with the configured LLM;
+    k: chunks retrieved per question (None: the assistant's default)."""
     from assistant import Assistant, AssistantConfig, LLMAnswerer, LLMConfig, make_chat_model
     llm_config = LLMConfig(backend=settings.llm, base_url=settings.llm_base_url, model=settings.llm_model,
                            api_key=settings.llm_api_key, timeout_s=settings.llm_timeout)
     chat_model = make_chat_model(llm_config)
     llm = LLMAnswerer(chat_model, settings.llm) if chat_model is not None else None
-    return Assistant(index, AssistantConfig(max_question_chars=settings.max_question_chars), llm=llm)
+    config = AssistantConfig(max_question_chars=settings.max_question_chars)
+    return Assistant(index, config if k is None else replace(config, k=k), llm=llm)
 
 
 def make_ingestor(settings: Settings, on_page: Callable[[str, int, int], None] | None = None) -> Ingestor:
@@ -130,3 +133,15 @@ def open_or_build_index(settings: Settings, log: Callable[[str], None] = _to_std
             log(f"Cảnh báo: {problem.source}: {problem.message}")
         log(f"Đã xây chỉ mục: {index_summary(len(index.documents), report.chunks)}.")
     return index
+
+
+def serve_web(settings: Settings, log: Callable[[str], None] = _to_stderr) -> None:
+    """The web chat on settings.host:settings.port: index and assistant built once here and
+    handed to the app (a worker process of `hoidap web --workers N` runs this too)."""
+    from webui import serve
+    index = open_or_build_index(settings, log=log)
+
+    def ingest(paths: list[str], on_progress=None, on_page=None) -> tuple[IngestResult, SyncReport]:
+        return ingest_into(index, paths, make_ingestor(settings, on_page=on_page), on_progress=on_progress)
+
+    serve(build_assistant(settings, index), settings, ingest, index.remove, log=log)

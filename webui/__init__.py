@@ -1,8 +1,10 @@
 """webui: the Gradio chat page for officials, trainers and document maintainers.
 
-Public entry: `serve(settings)` starts the app on settings.host:settings.port;
-`serve_workers(settings)` runs several on consecutive ports;
-`build_app(assistant, WebConfig(...))` builds it without starting.
+Public entry: `serve(assistant, settings, ingest)` serves an assistant built by the
+caller (hoidap/runtime.py `serve_web` wires settings → index → assistant) on
+settings.host:settings.port; `serve_workers(settings, serve_one)` runs several processes
+on consecutive ports; `build_app(assistant, WebConfig(...))` builds the app without
+starting it. Nothing here reads the environment or imports the CLI's wiring.
 """
 
 from .app import WebConfig, build_app, load_demo_questions

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
@@ -15,8 +16,9 @@ import gradio as gr
 
 from assistant import Answer, Assistant, QuestionError
 from hoidap.messages import ADMIN_LOGIN_REQUIRED, EMBEDDING_PROGRESS, sync_counts
-from index import IndexDamagedError
+from index import IndexDamagedError, SyncReport
 from index.store import REBUILD_HINT
+from ingest import IngestResult
 from ingest.normalize import valid_text
 from ingest.readers import SUPPORTED_LABEL, SUPPORTED_SUFFIXES
 
@@ -31,6 +33,11 @@ ALL_PROVINCES = "Tất cả"
 UPLOAD_TYPES = list(SUPPORTED_SUFFIXES)
 CHAT_TURNS_KEPT = 20   # answers a session keeps for follow-ups and feedback
 SESSION_TTL_S = 6 * 3600   # a closed tab's state is freed after this long
+
+
+# Adds files to the served index: (paths, on_progress(done, total), on_page(source, pages OCR'd,
+# pages to OCR)) -> (IngestResult, SyncReport). The caller builds it (hoidap/runtime.py).
+Ingest = Callable[..., tuple[IngestResult, SyncReport]]
 
 
 @dataclass(frozen=True)
@@ -51,11 +58,10 @@ class WebConfig:
     """Longest feedback comment."""
     feedback_max_mb: int = 10
     """Feedback file size before it is rotated (5 files kept)."""
-    ingest: object = None
-    """Callable(paths, on_progress, on_page) -> (IngestResult, SyncReport) adding files to the
-    index; on_page(source, pages OCR'd, pages to OCR) reports OCR of scanned PDFs."""
-    remove: object = None
-    """Callable(doc_ids) -> SyncReport removing documents from the index."""
+    ingest: Ingest | None = None
+    """Adds uploaded files to the index (None: the admin tab cannot add)."""
+    remove: Callable[[list[str]], SyncReport] | None = None
+    """Removes documents from the index."""
 
 
 def as_text(text: str) -> str:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from . import render
-from .app import WebConfig, build_app
+from .app import Ingest, WebConfig, build_app
+
+if TYPE_CHECKING:
+    from assistant import Assistant
+    from hoidap.config import Settings
+    from index import SyncReport
 
 QUEUE_SIZE = 512   # waiting requests beyond this are turned away with "server busy"
 STATUS_UPDATE_S = 5.0
@@ -17,23 +24,21 @@ QUEUE_POLL_S = 0.01
 SESSION_CAPACITY = 500
 
 
-def serve(settings, *, block: bool = True, log=print):
-    """settings: hoidap.config.Settings. Returns the running app when block is False."""
+def serve(assistant: Assistant, settings: Settings, ingest: Ingest, remove: Callable[[list[str]], SyncReport], *,
+          block: bool = True, log: Callable[[str], None] = print):
+    """Serve the assistant on settings.host:settings.port; ingest and remove change its index
+    (the admin tab's uploads and deletions). Returns the running app when block is False."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # no outbound calls from the server
-    from hoidap.runtime import build_assistant, ingest_into, make_ingestor, open_or_build_index
     started = time.perf_counter()
-    index = open_or_build_index(settings, log=log)
-    assistant = build_assistant(settings, index)
-    assistant.ask("Chuyển đổi số là gì?")  # loads the word segmenter before the first user
+    index = assistant.index
+    assistant.warm_up()
     config = WebConfig(
         feedback_path=settings.feedback_path, demo_questions_path=settings.demo_questions,
         upload_dir=settings.upload_dir, admin_password=settings.admin_password,
         concurrency=settings.web_concurrency or max(1, os.cpu_count() or 1),
         max_upload_mb=settings.max_upload_mb, max_comment_chars=settings.max_comment_chars,
         feedback_max_mb=settings.feedback_max_mb,
-        ingest=lambda paths, on_progress, on_page=None: ingest_into(
-            index, paths, make_ingestor(settings, on_page=on_page), on_progress=on_progress),
-        remove=index.remove)
+        ingest=ingest, remove=remove)
     app = build_app(assistant, config)
     # Answers are CPU-bound (~40 ms each): more at once than cores only adds contention;
     # the queue holds the rest in order, so a burst waits briefly instead of failing.

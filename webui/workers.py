@@ -18,24 +18,25 @@ import logging
 import multiprocessing
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 RESTART_LIMIT = 5      # a worker that dies this many times is not started again
 POLL_S = 1.0
 
 
-def serve_workers(settings, log=print) -> int:
-    """settings: hoidap.config.Settings with web_workers > 1. Blocks until interrupted."""
-    from hoidap.runtime import open_or_build_index
+def serve_workers(settings, serve_one: Callable, log: Callable[[str], None] = print) -> int:
+    """settings: hoidap.config.Settings with web_workers > 1, its index already built (the
+    workers must not all start building the same one). serve_one(settings, log) serves one
+    port; it runs in a fresh process, so it must be a module-level function. Blocks until
+    interrupted."""
     if settings.backend == "qdrant" and not settings.qdrant_url:
         log(f"Lỗi: Qdrant nhúng ({settings.qdrant_path}) chỉ cho một tiến trình, nên không chạy được "
             f"{settings.web_workers} tiến trình phục vụ. Hãy dùng máy chủ Qdrant (HOIDAP_QDRANT_URL) hoặc --workers 1.")
         return 2
-    # Built once here, so that the workers do not all start building the same index.
-    open_or_build_index(settings, log=log)
     context = multiprocessing.get_context("spawn")   # no state shared by fork
     ports = [settings.port + i for i in range(settings.web_workers)]
-    workers = {port: _start(context, settings, port) for port in ports}
+    workers = {port: _start(context, serve_one, settings, port) for port in ports}
     deaths = dict.fromkeys(ports, 0)
     signal.signal(signal.SIGTERM, _interrupt)   # a service manager's stop ends the workers too
     log(f"Đang chạy {len(ports)} tiến trình phục vụ trên các cổng {', '.join(map(str, ports))}.")
@@ -51,7 +52,7 @@ def serve_workers(settings, log=print) -> int:
                     del workers[port]
                 else:
                     log(f"Tiến trình ở cổng {port} đã dừng (mã {process.exitcode}); đang chạy lại.")
-                    workers[port] = _start(context, settings, port)
+                    workers[port] = _start(context, serve_one, settings, port)
     except KeyboardInterrupt:
         pass
     finally:
@@ -66,17 +67,15 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def _start(context, settings, port: int):
-    process = context.Process(target=_serve_one, args=(replace(settings, port=port, web_workers=1),),
+def _start(context, serve_one: Callable, settings, port: int):
+    process = context.Process(target=_serve_port, args=(serve_one, replace(settings, port=port, web_workers=1)),
                               name=f"hoidap-web-{port}", daemon=False)
     process.start()
     return process
 
 
-def _serve_one(settings) -> None:
-    from .serve import serve
-
+def _serve_port(serve_one: Callable, settings) -> None:
     def log(message: str) -> None:
         logging.getLogger("hoidap.webui").warning("[%s] %s", settings.port, message)
 
-    serve(settings, log=log)
+    serve_one(settings, log)
