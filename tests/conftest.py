@@ -21,6 +21,19 @@ LAI_CHAU_DOCS = ["000_cea71f7cbe1ebe5a", "003_198541a95b64c383", "004_5e610d2c41
 LAO_CAI_DOCS = ["001_733eede80dd82f2c", "002_23afa2a2d1e4522f"]
 
 
+# Fixtures that load the embedding model, build an index, start a server or a browser: a
+# test using one is `slow`. `pytest -m "not slow"` is the fast set (scoring core, parsing,
+# records, rendering; < 30 s), `pytest` runs everything.
+MODEL_FIXTURES = {"embedder", "corpus_index", "corpus_index_dir", "qdrant_corpus_index", "backend_index",
+                  "official", "official_index", "server", "browser"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def corpus():
     return Ingestor().run([str(BUNDLED_CORPUS)])

@@ -7,7 +7,9 @@ on consecutive ports; `build_app(assistant, WebConfig(...))` builds the app with
 starting it. Nothing here reads the environment or imports the CLI's wiring.
 """
 
-from .app import WebConfig, build_app, load_demo_questions
+from .app import build_app
+from .config import WebConfig
+from .demo import load_demo_questions
 from .serve import serve
 from .workers import serve_workers
 

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import render
-from .app import Ingest, WebConfig, build_app
+from .app import build_app
+from .config import Ingest, WebConfig
 
 if TYPE_CHECKING:
     from assistant import Assistant

@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant import REFUSAL_MESSAGE, Answer, Assistant
+from assistant import REFUSAL_MESSAGE, Answer, Assistant, QuestionError
+from hoidap.messages import EMPTY_QUESTION
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +93,7 @@ def test_province_filter_from_the_caller(assistant):
 
 
 def test_empty_question_is_rejected(assistant):
-    with pytest.raises(ValueError):
+    with pytest.raises(QuestionError, match=EMPTY_QUESTION):
         assistant.ask("   ")
 
 

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from hoidap.cli import EXIT_BAD_INPUT
+
 
 def run(args, env_extra=None, timeout=600):
     env = {**os.environ, "OMP_NUM_THREADS": "1", **(env_extra or {})}
@@ -73,7 +75,7 @@ def test_ingest_skips_bad_files_with_warnings_and_reports(tmp_path, small_corpus
 ])
 def test_bad_input_gets_a_vietnamese_message_and_nonzero_exit(tmp_path, args, message):
     proc = run([*args, "--index-dir", str(tmp_path / "index")])
-    assert proc.returncode != 0
+    assert proc.returncode == EXIT_BAD_INPUT
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
 

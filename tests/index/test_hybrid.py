@@ -1,5 +1,6 @@
 import pytest
 
+from hoidap.messages import EMPTY_QUESTION
 from index import Filters, HybridIndex, QueryError, make_embedder
 from index.store import IndexStoreError
 from ingest import Ingestor
@@ -54,9 +55,10 @@ def test_hits_are_ranked_unique_chunks(backend_index):
     assert all(a.score >= b.score for a, b in zip(hits, hits[1:]))
 
 
-@pytest.mark.parametrize("query, k", [("", 5), ("   ", 5), ("chuyển đổi số", 0)])
-def test_bad_queries_are_vietnamese_errors(backend_index, query, k):
-    with pytest.raises(QueryError):
+@pytest.mark.parametrize("query, k, message", [("", 5, EMPTY_QUESTION), ("   ", 5, EMPTY_QUESTION),
+                                                ("chuyển đổi số", 0, r"Số kết quả \(-k\) phải từ 1")])
+def test_bad_queries_are_vietnamese_errors(backend_index, query, k, message):
+    with pytest.raises(QueryError, match=message):
         backend_index.search(query, k=k)
 
 

@@ -1,6 +1,21 @@
 import unicodedata
 
-from ingest.normalize import ascii_key, has_diacritics, match_key, nfc, search_tokens, strip_accents
+from ingest.normalize import (
+    ACCENTLESS,
+    FIGURE_NUMBER,
+    NUMBER,
+    WORD_JOINER,
+    YEAR,
+    ascii_key,
+    has_diacritics,
+    is_accentless_token,
+    match_key,
+    nfc,
+    search_tokens,
+    strip_accents,
+    token_text,
+    token_words,
+)
 
 
 def test_old_and_new_tone_placement_share_a_key():
@@ -41,3 +56,18 @@ def test_search_tokens_keep_words_figures_and_accentless_syllables():
     assert "kinh_tế" in tokens and "9-10" in tokens and "grdp" in tokens
     assert {"a:kinh", "a:te", "a:so", "a:uy"} <= set(tokens)
     assert set(search_tokens("kinh te so")) & set(tokens) >= {"a:kinh", "a:te", "a:so"}
+
+
+def test_the_token_encoding_round_trips():
+    tokens = search_tokens("Chuyển đổi số")
+    assert "chuyển" + WORD_JOINER + "đổi" in tokens
+    assert ACCENTLESS + "chuyen" in tokens and is_accentless_token(ACCENTLESS + "chuyen")
+    assert token_text("chuyển_đổi") == "chuyển đổi" and token_text("a:doi") == "doi"
+    assert token_words(tokens, accentless=True) == ["chuyen", "doi", "so"]
+    assert " ".join(token_words(tokens, accentless=False)) == "chuyển đổi số"
+
+
+def test_years_and_numbers_have_one_pattern_each():
+    assert YEAR.findall("năm 2030, 1999 và 21000 hay 3000") == ["2030", "1999"]
+    assert NUMBER.findall("đạt 56,7% và 2.191 người") == ["56,7", "2.191"]
+    assert FIGURE_NUMBER.findall("128/182 nhiệm vụ theo 12-KH") == ["128/182"]

@@ -70,7 +70,7 @@ def test_damaged_index_banner_gives_the_reason_but_no_server_path(tmp_path, smal
     from index import HybridIndex
     from index.store import current_generation
     from ingest import Ingestor
-    from webui.app import index_banner
+    from webui.chat import index_banner
     index_dir = tmp_path / "index"
     first = Ingestor().run([str(small_corpus)])
     HybridIndex.open(index_dir, embedder).sync(first.documents, first.chunks)

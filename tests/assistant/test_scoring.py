@@ -1,0 +1,130 @@
+"""The scoring core on hand-built hits (no model, no index): term matching and weights,
+candidate scoring with the fitted ranker, the frame of a clause, the required-type check.
+
+Hits are built inline, as haystack's component tests build their documents: what each
+test shows is in the text of its sentences, not in a corpus.
+"""
+
+from assistant.evidence import candidates, fits_required_type
+from assistant.question import analyze
+from assistant.ranker import load_ranker
+from assistant.terms import TermWeights, contains_term, key_terms, token_string
+from index import SearchHit, UnitScore
+from ingest import Chunk, Document
+from ingest.normalize import search_tokens
+
+RANKER = load_ranker()
+
+
+def hit(sentences: list[str], context: str = "", dense: list[float] | None = None) -> SearchHit:
+    """One chunk of one document holding these sentences, each scored as a unit."""
+    text = " ".join(sentences)
+    spans, at = [], 0
+    for sentence in sentences:
+        spans.append((at, at + len(sentence)))
+        at += len(sentence) + 1
+    document = Document(doc_id="d", source="d.txt", title="Kế hoạch chuyển đổi số", text=text,
+                        date="2025-06-01", provinces=("Lai Châu",))
+    chunk = Chunk(chunk_id="d#0", doc_id="d", position=0, start=0, end=len(text), text=text,
+                  sentences=tuple(spans), context=context)
+    dense = dense or [0.8] * len(sentences)
+    units = [UnitScore(kind="chunk", start=0, end=len(text), dense=max(dense), sparse=1.0,
+                       tokens=tuple(search_tokens(text)))]
+    units += [UnitScore(kind="sentence", start=a, end=b, dense=d, sparse=1.0, tokens=tuple(search_tokens(text[a:b])))
+              for (a, b), d in zip(spans, dense)]
+    return SearchHit(rank=1, score=1.0, chunk=chunk, document=document, match=(0, len(text)),
+                     dense_score=max(dense), sparse_score=1.0, units=tuple(units))
+
+
+def weights_for(*hits: SearchHit) -> TermWeights:
+    return TermWeights([list(u.tokens) for h in hits for u in h.units if u.kind == "sentence"])
+
+
+def ranked_sentences(question: str, *hits: SearchHit) -> list:
+    found = candidates(analyze(question), list(hits), weights_for(*hits), RANKER)
+    return [c for c in found if c.kind == "sentence"]
+
+
+def clear_winner(question: str, *hits: SearchHit) -> str:
+    """The best sentence's text, asserting it wins by a margin no rounding can flip
+    (one log-odds unit of the ranker)."""
+    best, runner_up = ranked_sentences(question, *hits)[:2]
+    assert best.score - runner_up.score >= 1.0, (best.text, runner_up.text)
+    return best.text
+
+
+# ---- term matching -------------------------------------------------------------------------
+
+def test_terms_match_whole_words_only():
+    assert contains_term("|dân số|tăng|", "dân số")
+    assert contains_term("|dân|số|tăng|", "dân số")       # segmented differently
+    assert not contains_term("|công dân|số|", "dân số")    # "công dân số" is another word
+
+
+def test_token_strings_for_toned_and_accentless_questions():
+    tokens = search_tokens("Kinh tế số chiếm 20% GRDP")
+    assert token_string(tokens, accentless=False).startswith("|kinh tế|số|")
+    assert "|kinh|te|so|" in token_string(tokens, accentless=True)
+
+
+def test_key_terms_leave_out_question_words_provinces_and_years():
+    terms = key_terms("Tỷ lệ hộ gia đình có cáp quang của Lai Châu năm 2030 là bao nhiêu?",
+                      ("Lai Châu",), accentless=False)
+    assert {"cáp quang", "gia đình"} <= set(terms)
+    assert not {"bao nhiêu", "2030", "lai châu", "châu"} & set(terms)
+
+
+def test_rare_terms_weigh_more_than_common_ones():
+    chunks = [search_tokens(t) for t in ("Chuyển đổi số ở xã.", "Chuyển đổi số ở huyện.", "Cáp quang đến thôn.")]
+    weights = TermWeights(chunks)
+    assert weights.frequency("chuyển đổi", False) == 2 and weights.frequency("cáp quang", False) == 1
+    assert weights.weight("cáp quang", False) > weights.weight("chuyển đổi", False) + 0.3
+    assert weights.frequency("vệ tinh", False) == 0 and not weights.known("vệ tinh", False)
+
+
+# ---- candidate scoring -----------------------------------------------------------------------
+
+def test_the_sentence_with_the_asked_figure_wins():
+    chunk = hit(["Tỉnh tổ chức hội nghị triển khai chuyển đổi số tại các xã.",
+                 "Tỷ lệ hộ gia đình có cáp quang đạt 85% vào năm 2025."])
+    assert clear_winner("Tỷ lệ hộ gia đình có cáp quang là bao nhiêu?", chunk).startswith("Tỷ lệ hộ gia đình")
+
+
+def test_the_figure_of_the_asked_year_wins():
+    chunk = hit(["Đến năm 2025, tỷ lệ dịch vụ công trực tuyến toàn trình đạt 60%.",
+                 "Đến năm 2030, tỷ lệ dịch vụ công trực tuyến toàn trình đạt 90%."])
+    assert "90%" in clear_winner("Năm 2030 tỷ lệ dịch vụ công trực tuyến toàn trình là bao nhiêu?", chunk)
+    assert "60%" in clear_winner("Năm 2025 tỷ lệ dịch vụ công trực tuyến toàn trình là bao nhiêu?", chunk)
+
+
+def test_candidates_are_sorted_and_carry_their_ranker_features():
+    chunk = hit(["Tỉnh đẩy mạnh chuyển đổi số.", "Kinh tế số chiếm 20% GRDP vào năm 2030."])
+    found = candidates(analyze("Kinh tế số chiếm bao nhiêu GRDP?"), [chunk], weights_for(chunk), RANKER)
+    assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
+    assert all(len(c.features) == len(RANKER.weights) for c in found)
+
+
+# ---- the frame of a quote --------------------------------------------------------------------
+
+def test_a_clause_is_framed_by_the_section_lead_and_its_sentence_opening():
+    lead = "Các mục tiêu cụ thể đến năm 2030:"
+    sentence = "Phấn đấu đạt các chỉ tiêu: kinh tế số chiếm 20% GRDP; 90% dịch vụ công trực tuyến toàn trình."
+    chunk = hit([sentence], context=lead)
+    clause_start = sentence.index("90%")
+    clause = UnitScore(kind="clause", start=clause_start, end=len(sentence), dense=0.9, sparse=1.0,
+                       tokens=tuple(search_tokens(sentence[clause_start:])))
+    chunk = SearchHit(**{**chunk.__dict__, "units": chunk.units + (clause,)})
+    found = candidates(analyze("Tỷ lệ dịch vụ công trực tuyến toàn trình năm 2030?"), [chunk],
+                       weights_for(chunk), RANKER)
+    framed = next(c for c in found if c.kind == "clause")
+    assert framed.frame.startswith(lead) and "Phấn đấu đạt các chỉ tiêu" in framed.frame
+
+
+# ---- the required type --------------------------------------------------------------------------
+
+def test_a_how_many_question_needs_a_number_in_the_quote():
+    chunk = hit(["Tỉnh đã hoàn thành việc phủ sóng cáp quang.", "Tỉnh có 120 xã được phủ sóng cáp quang."])
+    question = analyze("Có bao nhiêu xã được phủ sóng cáp quang?")
+    found = {c.text: c for c in candidates(question, [chunk], weights_for(chunk), RANKER) if c.kind == "sentence"}
+    assert fits_required_type(question, found["Tỉnh có 120 xã được phủ sóng cáp quang."])
+    assert not fits_required_type(question, found["Tỉnh đã hoàn thành việc phủ sóng cáp quang."])
