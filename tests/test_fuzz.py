@@ -94,6 +94,7 @@ def test_any_file_becomes_a_document_or_a_message(tmp_path_factory, data, suffix
 REAL_PDF = (Path(__file__).resolve().parent / "data" / "docs" / "caobang-nq33-2022-text.pdf").read_bytes()
 
 
+@pytest.mark.slow   # OCRs damaged copies of a real scan
 @settings(max_examples=60, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(at=st.integers(0, len(REAL_PDF) - 1), length=st.integers(1, 4000), fill=st.binary(min_size=1, max_size=64))

@@ -47,6 +47,7 @@ def test_a_file_that_is_not_squad_says_why(tmp_path, content, message):
         load_squad(path)
 
 
+@pytest.mark.slow   # runs the CLI (loads the model)
 def test_cli_eval_squad_builds_its_own_index_and_reports(tmp_path):
     path = tmp_path / "s.json"
     path.write_text(json.dumps(SQUAD, ensure_ascii=False), encoding="utf-8")

@@ -10,6 +10,8 @@ import pytest
 
 from hoidap.cli import EXIT_BAD_INPUT
 
+pytestmark = pytest.mark.slow   # every test runs the CLI in a subprocess (loads the model)
+
 
 def run(args, env_extra=None, timeout=600):
     env = {**os.environ, "OMP_NUM_THREADS": "1", **(env_extra or {})}

