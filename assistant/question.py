@@ -46,12 +46,12 @@ _TYPE_CUES: list[tuple[QuestionType, str]] = [
                         r"nhung(?: \w+){1,3} (gi|nao)\b|cac(?: \w+){1,3} nao\b"),
     (QuestionType.ENTITY, r"\b(?!the\b|khi\b|ra\b|luc\b)\w+ nao\b|^which\b|^what \w+ (is|was|did|does)\b"),
 ]
-_INJECTION = re.compile(
-    r"bo qua .{0,30}(huong dan|chi dan|quy tac|yeu cau)|quen .{0,20}(huong dan|chi dan|quy tac)|"
-    r"ignore .{0,30}(instruction|prompt|rule)|system prompt|prompt he thong|"
-    r"tu (gio|bay gio|nay) ban la|dong vai|gia vo la|jailbreak|"
-    r"(viet|sang tac|lam) (mot )?(bai tho|bai hat|truyen|code|ma nguon|chuong trinh)|"
-    r"tiet lo .{0,20}(huong dan|cau hinh)")
+_INJECTION = re.compile("|".join([
+    r"bo qua .{0,30}(huong dan|chi dan|quy tac|yeu cau)", r"quen .{0,20}(huong dan|chi dan|quy tac)",
+    r"ignore .{0,30}(instruction|prompt|rule)", r"system prompt", r"prompt he thong",
+    r"tu (gio|bay gio|nay) ban la", r"dong vai", r"gia vo la", r"jailbreak",
+    r"(viet|sang tac|lam) (mot )?(bai tho|bai hat|truyen|code|ma nguon|chuong trinh)",
+    r"tiet lo .{0,20}(huong dan|cau hinh)"]))
 _FOLLOW_UP = re.compile(r"^(con|the con|vay con|the|vay|con voi)\b|thi sao\W*$|the nao\W*$|ra sao\W*$")
 # Words of a follow-up that only say "and what about": never its new subject.
 _FOLLOW_UP_WORDS = re.compile(r"^(the con|vay con|con voi|con|the|vay)\s+|\s*(thi sao|the nao|ra sao)\W*$|\?$")

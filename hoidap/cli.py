@@ -77,9 +77,6 @@ def _parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", parents=[common], help="tìm đoạn văn liên quan")
     search.add_argument("query", help="câu hỏi hoặc từ khóa")
     search.add_argument("-k", type=int, default=None, help="số kết quả (mặc định 5)")
-    search.add_argument("--province", help="chỉ tìm trong tài liệu về tỉnh này")
-    search.add_argument("--date-from", help="từ ngày (YYYY-MM-DD)")
-    search.add_argument("--date-to", help="đến ngày (YYYY-MM-DD)")
     _document_filters(search)
     search.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     search.set_defaults(handler=_cmd_search)
@@ -87,9 +84,6 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", parents=[common], help="hỏi và nhận câu trả lời có trích dẫn")
     ask.add_argument("question", help="câu hỏi tiếng Việt")
     ask.add_argument("-k", type=int, default=None, help="số đoạn văn truy xuất (mặc định 6)")
-    ask.add_argument("--province", help="chỉ dùng tài liệu về tỉnh này")
-    ask.add_argument("--date-from", help="từ ngày (YYYY-MM-DD)")
-    ask.add_argument("--date-to", help="đến ngày (YYYY-MM-DD)")
     _document_filters(ask)
     ask.add_argument("--llm", choices=LLM_BACKENDS,
                      help="mô hình ngôn ngữ viết câu trả lời (mặc định none: trích xuất; biến HOIDAP_LLM)")
@@ -135,6 +129,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _document_filters(parser) -> None:
+    """The filters `search` and `ask` share (index/records.py Filters)."""
+    parser.add_argument("--province", help="chỉ dùng tài liệu về tỉnh này")
+    parser.add_argument("--date-from", help="từ ngày (YYYY-MM-DD)")
+    parser.add_argument("--date-to", help="đến ngày (YYYY-MM-DD)")
     parser.add_argument("--type", dest="doc_type", help="chỉ dùng loại văn bản này (ví dụ: \"Quyết định\")")
     parser.add_argument("--issuer", help="chỉ dùng văn bản của cơ quan ban hành này (ví dụ: \"UBND tỉnh\")")
     parser.add_argument("--number", help="chỉ dùng văn bản có số/ký hiệu này (ví dụ: 1629/QĐ-UBND)")

@@ -14,12 +14,12 @@ import numpy as np
 
 from hoidap.messages import embedder_mismatch
 from ingest import Chunk, Document
-from ingest.normalize import looks_english, search_tokens
+from ingest.normalize import search_tokens
 
 from . import store
 from .fusion import RRF_K
 from .protocol import CorpusTerms
-from .query import QueryVectors, checked_query, first_per_chunk, fuse
+from .query import QueryVectors, ServedGeneration, checked_query, first_per_chunk, fuse
 from .records import Filters, RetrievalUnit, SearchHit, SyncReport, UnitScore
 from .segment import Segment, write_segment
 from .snapshot import Snapshot
@@ -64,7 +64,7 @@ class IndexConfig:
     compact_dead_share: float = 0.3   # ... and so are segments with this share of dead rows
 
 
-class HybridIndex:
+class HybridIndex(ServedGeneration):
     """Search over indexed chunks, kept in sync with ingested documents on disk.
 
     `open()` loads the index directory (or starts empty), `sync()` adds, replaces and
@@ -140,29 +140,13 @@ class HybridIndex:
         return True
 
     # ---- reading -------------------------------------------------------------------
-    @property
-    def generation(self) -> str | None:
-        """The on-disk generation being served (None: nothing indexed yet)."""
-        return self._state.generation
-
-    @property
-    def documents(self) -> list[Document]:
-        return list(self._state.documents.values())
-
-    @property
-    def chunk_count(self) -> int:
-        return len(self._state.chunks)
+    def _served(self) -> Snapshot:
+        return self._state
 
     @property
     def snapshot(self) -> Snapshot:
         """What is being served (read-only): segments, rows, term statistics."""
         return self._state
-
-    def chunks_of(self, doc_id: str) -> list[Chunk]:
-        return list(self._state.chunks_by_document.get(doc_id, ()))
-
-    def provinces(self) -> list[str]:
-        return sorted({p for d in self._state.documents.values() for p in d.provinces})
 
     def search(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[SearchHit]:
         query = checked_query(query, k)
@@ -194,13 +178,6 @@ class HybridIndex:
                 dense_score=dense_by_row.get(row, 0.0), sparse_score=float(max(sparse[row], 0.0)),
                 units=self._unit_scores(state, unit.chunk_id, sparse, query_vector)))
         return hits
-
-    def restore_diacritics(self, text: str) -> str:
-        """The text with missing or wrong Vietnamese tone marks restored from the indexed
-        documents' vocabulary ("kinh te so" → "kinh tế số"); English text is left alone."""
-        if looks_english(text):
-            return text
-        return self._state.restorer_for().restore(text)
 
     def _unit_scores(self, state: Snapshot, chunk_id: str, sparse: np.ndarray, query_vector) -> tuple[UnitScore, ...]:
         rows = state.rows_of_chunk(chunk_id)

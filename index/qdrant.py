@@ -41,12 +41,12 @@ from pathlib import Path
 
 from hoidap.messages import embedder_mismatch
 from ingest import Chunk, Document
-from ingest.normalize import ascii_key, looks_english, search_tokens
+from ingest.normalize import ascii_key, search_tokens
 
 from .diacritics import DiacriticRestorer
 from .hybrid import IndexConfig, source_exists
 from .protocol import CorpusTerms, Embedder
-from .query import QueryVectors, checked_query, chunks_by_document, first_per_chunk, fuse
+from .query import QueryVectors, ServedGeneration, checked_query, chunks_by_document, first_per_chunk, fuse
 from .records import Filters, SearchHit, SyncReport, UnitScore
 from .sparse import K1, B
 from .store import IndexBusyError, IndexStoreError
@@ -110,7 +110,7 @@ class _View:
         return document is not None and payload.get("fingerprint") == document.fingerprint
 
 
-class QdrantIndex:
+class QdrantIndex(ServedGeneration):
     """An `IndexBackend` (index/protocol.py) over Qdrant collections."""
 
     def __init__(self, location: QdrantLocation, embedder: Embedder, config: IndexConfig | None = None,
@@ -144,32 +144,12 @@ class QdrantIndex:
             self._client.close()
 
     # ---- reading -------------------------------------------------------------------
-    @property
-    def generation(self) -> str | None:
-        return self._view.generation
-
-    @property
-    def documents(self) -> list[Document]:
-        return list(self._view.documents.values())
-
-    @property
-    def chunk_count(self) -> int:
-        return len(self._view.chunks)
-
-    def chunks_of(self, doc_id: str) -> list[Chunk]:
-        return list(self._view.chunks_by_document.get(doc_id, ()))
-
-    def provinces(self) -> list[str]:
-        return sorted({p for d in self._view.documents.values() for p in d.provinces})
+    def _served(self) -> _View:
+        return self._view
 
     def corpus_terms(self) -> CorpusTerms:
         view = self._view
         return CorpusTerms(view.generation, view.chunk_tokens)
-
-    def restore_diacritics(self, text: str) -> str:
-        if looks_english(text):
-            return text
-        return self._view.restorer_for().restore(text)
 
     def reload_if_changed(self) -> bool:
         meta = self._read_meta()

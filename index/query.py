@@ -18,7 +18,7 @@ import numpy as np
 from hoidap.messages import EMPTY_QUESTION
 from ingest import Chunk, Document
 from ingest.metadata import provinces_named_in
-from ingest.normalize import looks_accentless, valid_text
+from ingest.normalize import looks_accentless, looks_english, valid_text
 from ingest.official import named_reference
 
 from .fusion import reciprocal_rank_fusion
@@ -111,3 +111,38 @@ def first_per_chunk(fused: Sequence[tuple[Key, float]], chunk_of: Callable[[Key]
         if len(out) == k:
             break
     return out
+
+
+class ServedGeneration:
+    """The reading side both backends share, answered from the one generation a backend
+    serves: `_served()` returns its Snapshot (local) or view (Qdrant), which a write swaps
+    whole and never changes, so each call reads one consistent generation."""
+
+    def _served(self):
+        raise NotImplementedError
+
+    @property
+    def generation(self) -> str | None:
+        """The generation being served (None: nothing indexed yet)."""
+        return self._served().generation
+
+    @property
+    def documents(self) -> list[Document]:
+        return list(self._served().documents.values())
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self._served().chunks)
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        return list(self._served().chunks_by_document.get(doc_id, ()))
+
+    def provinces(self) -> list[str]:
+        return sorted({p for d in self._served().documents.values() for p in d.provinces})
+
+    def restore_diacritics(self, text: str) -> str:
+        """The text with missing or wrong Vietnamese tone marks restored from the indexed
+        documents' vocabulary ("kinh te so" → "kinh tế số"); English text is left alone."""
+        if looks_english(text):
+            return text
+        return self._served().restorer_for().restore(text)
