@@ -230,7 +230,6 @@ def _cmd_targets(args, settings: Settings) -> int:
 
 
 def _cmd_ask(args, settings: Settings) -> int:
-
     from .runtime import build_assistant, open_or_build_index
     if not args.question.strip():
         print(f"Lỗi: {EMPTY_QUESTION}", file=sys.stderr)
@@ -380,7 +379,6 @@ def _cmd_web(args, settings: Settings) -> int:
         print(message, file=sys.stderr, flush=True)
 
     if settings.web_workers > 1:
-        open_or_build_index(settings, log=log)   # once, before the workers start
-        return serve_workers(settings, serve_web, log=log)
+        return serve_workers(settings, serve_web, lambda: open_or_build_index(settings, log=log), log=log)
     serve_web(settings, log=log)
     return EXIT_OK

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from index import IndexBackend, IndexConfig, SyncReport, make_embedder
-from index.backends import BACKENDS, open_backend
+from index.backends import open_backend
 from index.store import IndexFormatError, IndexStoreError, stored_documents
 from index.units import UNIT_VECTORS
 from ingest import IngestConfig, Ingestor, IngestResult
@@ -65,8 +65,6 @@ def qdrant_location(settings: Settings):
 
 
 def index_config(settings: Settings) -> IndexConfig:
-    if settings.backend not in BACKENDS:
-        raise IndexStoreError(one_of("HOIDAP_BACKEND", settings.backend, BACKENDS))
     if settings.unit_vectors not in UNIT_VECTORS:
         raise IndexStoreError(one_of("HOIDAP_UNIT_VECTORS", settings.unit_vectors, UNIT_VECTORS))
     return IndexConfig(unit_vectors=settings.unit_vectors)

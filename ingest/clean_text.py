@@ -165,9 +165,10 @@ def _drop_repeated_captions(kept: list, result: CleanedText) -> list:
     final = []
     for line_no, line in out:
         span = _credit_span(line)
-        is_caption = span is not None and line[span[1]:].strip(" .") == "" and \
-            len(line[:span[0]].split()) <= MAX_CAPTION_WORDS
-        if span is not None and is_caption and _repeated_elsewhere(line[:span[0]], line_no, out):
+        # A caption: a photo credit ends the line and a few words come before it.
+        caption = line[:span[0]] if span is not None and line[span[1]:].strip(" .") == "" else None
+        if caption is not None and len(caption.split()) <= MAX_CAPTION_WORDS \
+                and _repeated_elsewhere(caption, line_no, out):
             result.dropped.append(DroppedLine(line_no, REASON_CAPTION_REPEAT, line))
             continue
         final.append((line_no, line))

@@ -2,7 +2,7 @@
 
 Public entry: `serve(assistant, settings, ingest)` serves an assistant built by the
 caller (hoidap/runtime.py `serve_web` wires settings → index → assistant) on
-settings.host:settings.port; `serve_workers(settings, serve_one)` runs several processes
+settings.host:settings.port; `serve_workers(settings, serve_one, build_index)` runs several processes
 on consecutive ports; `build_app(assistant, WebConfig(...))` builds the app without
 starting it. Nothing here reads the environment or imports the CLI's wiring.
 """

@@ -25,15 +25,17 @@ RESTART_LIMIT = 5      # a worker that dies this many times is not started again
 POLL_S = 1.0
 
 
-def serve_workers(settings, serve_one: Callable, log: Callable[[str], None] = print) -> int:
-    """settings: hoidap.config.Settings with web_workers > 1, its index already built (the
-    workers must not all start building the same one). serve_one(settings, log) serves one
-    port; it runs in a fresh process, so it must be a module-level function. Blocks until
-    interrupted."""
+def serve_workers(settings, serve_one: Callable, build_index: Callable[[], object],
+                  log: Callable[[str], None] = print) -> int:
+    """settings: hoidap.config.Settings with web_workers > 1. build_index() builds the index
+    once before the workers start (they must not all build the same one); serve_one(settings,
+    log) serves one port in a fresh process, so it must be a module-level function. Blocks
+    until interrupted."""
     if settings.backend == "qdrant" and not settings.qdrant_url:
         log(f"Lỗi: Qdrant nhúng ({settings.qdrant_path}) chỉ cho một tiến trình, nên không chạy được "
             f"{settings.web_workers} tiến trình phục vụ. Hãy dùng máy chủ Qdrant (HOIDAP_QDRANT_URL) hoặc --workers 1.")
         return 2
+    build_index()
     context = multiprocessing.get_context("spawn")   # no state shared by fork
     ports = [settings.port + i for i in range(settings.web_workers)]
     workers = {port: _start(context, serve_one, settings, port) for port in ports}
