@@ -236,7 +236,7 @@ class Assistant:
     def _verdict(self, question: Question, best: Candidate) -> Statement:
         """A claim with figures is "Đúng" when the evidence holds all of them, "Không đúng"
         when it holds other figures of the same kind; the quote shows what it says."""
-        found = set(numbers_in(f"{best.frame} {best.text}"))
+        found = set(numbers_in(f"{best.frame.context} {best.text}"))
         claimed = set(question.claimed)
         if not claimed:
             return Statement(best)
@@ -248,7 +248,7 @@ class Assistant:
         for year in question.years:
             others = [y for y in question.years if y != year]
             for candidate in relevant:
-                context = f"{candidate.frame} {candidate.text}"
+                context = f"{candidate.frame.context} {candidate.text}"
                 if year in context and not any(o in context for o in others) and candidate not in chosen.values():
                     chosen[year] = candidate
                     break

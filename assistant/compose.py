@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 
 from ingest.normalize import YEAR
+from ingest.records import shorten_frame
 
 from .evidence import Candidate
 from .records import Citation
 
-FRAME_WORDS = 12          # words of a lead kept in front of a quote
 _RELATIVE_TIME = re.compile(r"đến nay|hiện nay|tính đến nay|thời gian qua|năm nay|vừa qua|gần đây",
                             re.IGNORECASE)
 
@@ -131,16 +131,13 @@ def _render(statement: Statement, citation: Citation, shown_frames: set[str]) ->
 def _frame_for(candidate: Candidate, quote: str) -> str:
     """Lead words worth showing: only when they add a year or the quote is a bare clause."""
     lead = ""
-    context = candidate.hit.chunk.context
-    if context and not YEAR.search(quote) and YEAR.search(context):
-        lead = context
-    if candidate.kind == "clause":
-        sentence_start = candidate.frame[len(context):].strip() if context else candidate.frame.strip()
-        if sentence_start and (not lead or YEAR.search(sentence_start)):
-            lead = sentence_start
-    if not lead:
-        return ""
-    return " ".join(lead.split()[:FRAME_WORDS]).rstrip(":;, ")
+    frame = candidate.frame
+    if frame.lead and not YEAR.search(quote) and YEAR.search(frame.lead):
+        lead = frame.lead
+    opening = frame.opening.strip()
+    if candidate.kind == "clause" and opening and (not lead or YEAR.search(opening)):
+        lead = opening
+    return shorten_frame(lead).rstrip(":;, ")
 
 
 def _lower_first_word(text: str) -> str:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from index import SearchHit, UnitScore
+from ingest import Frame
 from ingest.metadata import PROVINCES
 from ingest.normalize import FIGURE_NUMBER, YEAR, is_accentless_token, match_key, token_text
 
@@ -64,7 +65,7 @@ class Candidate:
     end: int
     kind: str                  # "sentence", "clause", "window" (part of a long sentence); lists.py adds "lead", "item"
     text: str
-    frame: str                 # what frames the quote: its sentence's opening, the section lead
+    frame: Frame               # what frames the quote: the section lead, its sentence's opening
     score: float               # the ranker's log-odds that the quote answers the question
     gate: float                # is it worth answering from at all (LinearRanker.gate_value)
     type_fit: float
@@ -182,7 +183,7 @@ def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_spa
            ranks: tuple[float, float], syllables: tuple[str, ...]) -> Candidate:
     doc_text = hit.document.text
     text = doc_text[unit.start:unit.end]
-    frame = _frame(hit, unit.start, unit.end)
+    frame = hit.chunk.frame_at(hit.document, unit.start)
     accentless = question.accentless
     chunk_unit = next((u for u in hit.units if u.kind == "chunk"), unit)
     frame_tokens = list(unit.tokens[:unit.heading_tokens])
@@ -211,7 +212,7 @@ def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_spa
     quote_syllables = [w for word in quote_words for w in word.split()]
     single, pairs = _syllable_overlap(syllables, set(quote_syllables), set(zip(quote_syllables, quote_syllables[1:])))
     type_fit = _type_fit(question, text)
-    year = _year_agreement(question.years, f"{frame} {text}")
+    year = _year_agreement(question.years, f"{frame.context} {text}")
     required = question.qtype in REQUIRED_TYPES
     features = (unit.dense, unit.dense - best_dense, overlap, overlap_body, unit.sparse / best_sparse,
                 type_fit, type_fit if question.qtype in NAME_TYPES else 0.0,
@@ -226,15 +227,6 @@ def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_spa
                      score=score, gate=ranker.gate_value(features, score, question.crosslingual), type_fit=type_fit,
                      overlap=overlap, dense=unit.dense,
                      features=features)
-
-
-def _frame(hit: SearchHit, start: int, end: int) -> str:
-    """The section lead and, for a clause, the opening of its sentence."""
-    parts = [hit.chunk.context] if hit.chunk.context else []
-    sentence = next((s for s in hit.chunk.sentences if s[0] <= start < s[1]), None)
-    if sentence and sentence[0] < start:
-        parts.append(hit.document.text[sentence[0]:start])
-    return " ".join(parts)
 
 
 def _overlap(question: Question, places: list[tuple[float, str]], weights: TermWeights) -> float:

@@ -130,12 +130,13 @@ def _hit_for(hit: SearchHit, chunk: Chunk) -> SearchHit:
 
 def _item(hit: SearchHit, start: int, end: int) -> Candidate:
     text = hit.document.text[start:end].rstrip(" ;,.")
-    return Candidate(hit=hit, start=start, end=start + len(text), kind="item", text=text, frame="",
+    return Candidate(hit=hit, start=start, end=start + len(text), kind="item", text=text,
+                     frame=hit.chunk.frame_at(hit.document, start),
                      score=0.0, gate=0.0, type_fit=0.0, overlap=0.0, dense=0.0)
 
 
 def _span_candidate(candidate: Candidate, hit: SearchHit, start: int, end: int) -> Candidate:
     text = hit.document.text[start:end].rstrip(" :;,.")
     return Candidate(hit=hit, start=start, end=start + len(text), kind="lead", text=text,
-                     frame=candidate.frame if hit is candidate.hit else "", score=candidate.score,
+                     frame=hit.chunk.frame_at(hit.document, start), score=candidate.score,
                      gate=candidate.gate, type_fit=candidate.type_fit, overlap=candidate.overlap, dense=candidate.dense)

@@ -1,9 +1,9 @@
 """Retrieval units and how their vectors are made.
 
 A chunk is searchable as a whole, as each of its sentences and as each clause of a long
-list sentence; every unit is read with its frame (the document title and the section
-lead, and for a clause the opening words of its sentence, without which "kinh tế số
-chiếm khoảng 9-10% GRDP" has no year).
+list sentence; every unit is read with its frame (`ingest.Frame`: the document title and
+the section lead, and for a clause the opening words of its sentence, without which "kinh
+tế số chiếm khoảng 9-10% GRDP" has no year).
 
 Embedding each unit's full text would embed every word three times (chunk, sentence,
 clause), plus the title and lead in front of each. Instead the text is cut once into
@@ -28,7 +28,6 @@ from ingest.normalize import search_tokens
 
 from .records import RetrievalUnit
 
-LEAD_WORDS = 12   # words of a list sentence's opening kept with each of its clauses
 _HAS_WORD = re.compile(r"\w")
 
 
@@ -109,9 +108,10 @@ def embed_plan(plan: UnitPlan, embed: Callable[[list[str]], np.ndarray], dimensi
 def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: float,
                 joint: bool = False) -> None:
     text = document.text
-    heading = f"{document.title}\n{chunk.context}".strip()
-    frame = [(plan.piece(part), frame_weight * _words(part))
-             for part in (document.title, chunk.context) if _HAS_WORD.search(part or "")]
+    chunk_frame = chunk.frame_at(document, chunk.start)
+    heading = chunk_frame.heading
+    frame_mix = [(plan.piece(part), frame_weight * _words(part))
+                 for part in (chunk_frame.title, chunk_frame.lead) if _HAS_WORD.search(part or "")]
     # Cut the chunk at every sentence and clause boundary: each stretch is one piece.
     cuts = sorted({chunk.start, chunk.end, *(p for span in chunk.sentences + chunk.clauses for p in span
                                              if chunk.start <= p <= chunk.end)})
@@ -127,21 +127,20 @@ def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: 
     def body_tokens(start: int, end: int) -> list[str]:
         return [t for (a, b), tokens in stretch_tokens.items() if start <= a and b <= end for t in tokens]
 
-    spans = [(chunk.start, chunk.end, "chunk", heading, frame + body(chunk.start, chunk.end))]
+    spans = [(chunk.start, chunk.end, "chunk", heading, frame_mix + body(chunk.start, chunk.end))]
     if len(chunk.sentences) > 1:  # sentences get their own vectors: answers quote sentences
-        spans += [(a, b, "sentence", heading, frame + body(a, b)) for a, b in chunk.sentences]
+        spans += [(a, b, "sentence", heading, frame_mix + body(a, b)) for a, b in chunk.sentences]
     for start, end in chunk.clauses:
-        sentence = next((s for s in chunk.sentences if s[0] <= start < s[1]), (start, end))
-        lead = " ".join(text[sentence[0]:sentence[1]].split()[:LEAD_WORDS])
-        if text[start:end].startswith(lead[:20]):
-            spans.append((start, end, "clause", heading, frame + body(start, end)))
+        opening = chunk.frame_at(document, start).short_opening
+        if not opening:   # the sentence's first clause carries its own opening
+            spans.append((start, end, "clause", heading, frame_mix + body(start, end)))
         else:
             # A list item means little without its sentence's opening ("… đến năm 2030 như:
             # <clause>"), and a mix of separate vectors loses which year goes with which item
             # (measured: 0.922 vs 0.933 cosine for its question): such a clause is embedded
             # whole, frame and lead in front, the one place words are embedded twice.
-            joined = f"{heading}\n{lead} …\n{text[start:end].strip()}"
-            spans.append((start, end, "clause", f"{heading}\n{lead} …", [(plan.piece(joined), 1.0)]))
+            joined = f"{heading}\n{opening} …\n{text[start:end].strip()}"
+            spans.append((start, end, "clause", f"{heading}\n{opening} …", [(plan.piece(joined), 1.0)]))
     for start, end, kind, unit_heading, mix in spans:
         if joint:
             mix = [(plan.piece(f"{unit_heading}\n{text[start:end]}"), 1.0)]

@@ -96,6 +96,45 @@ class Chunk:
                       "sentences": tuple(tuple(s) for s in data.get("sentences", ())),
                       "clauses": tuple(tuple(s) for s in data.get("clauses", ()))})
 
+    def frame_at(self, document: Document, start: int) -> Frame:
+        """The frame of this chunk's passage starting at `start` (a sentence, a clause, the chunk)."""
+        sentence = next((s for s in self.sentences if s[0] <= start < s[1]), None)
+        opening = document.text[sentence[0]:start] if sentence and sentence[0] < start else ""
+        return Frame(title=document.title, lead=self.context, opening=opening)
+
+
+FRAME_WORDS = 12   # words of a lead or opening read in front of a clause, embedded or shown
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What frames a passage, without which "kinh tế số chiếm khoảng 9-10% GRDP" has no
+    year or subject: the document title, the section lead the chunk sits under
+    (`Chunk.context`: "Tầm nhìn đến năm 2045, … sau:") and, for a clause of a list
+    sentence, the sentence's words before it ("Phấn đấu đến năm 2030 đạt các chỉ tiêu:")."""
+    title: str = ""
+    lead: str = ""
+    opening: str = ""     # "" for a passage that starts its sentence
+
+    @property
+    def heading(self) -> str:
+        """Read in front of every unit of the chunk: the title and the section lead."""
+        return f"{self.title}\n{self.lead}".strip()
+
+    @property
+    def context(self) -> str:
+        """The lead and the opening in full: where a quote's year and figures may stand."""
+        return " ".join(part for part in (self.lead, self.opening) if part)
+
+    @property
+    def short_opening(self) -> str:
+        return shorten_frame(self.opening)
+
+
+def shorten_frame(text: str) -> str:
+    """A lead or opening cut to the words read in front of a clause."""
+    return " ".join(text.split()[:FRAME_WORDS])
+
 
 @dataclass(frozen=True)
 class DroppedLine:

@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .normalize import YEAR_DIGITS, ascii_key
-from .records import Document, Target
+from .records import Document, Target, shorten_frame
 
 INDICATORS = Path(__file__).with_name("data") / "indicators.json"
 
@@ -78,7 +78,7 @@ _CLAUSE_END = re.compile(r"[;:]|(?:,|\svà|\shoặc)\s(?=(?:trên|dưới|gần|
 
 
 @dataclass
-class _Frame:
+class _YearFrame:
     year: int | None
     target: bool | None     # None: decided by the year against the document's date
 
@@ -88,8 +88,8 @@ def extract_targets(document: Document) -> list[Target]:
     text = document.text
     doc_year = int(document.date[:4]) if document.date else None
     province = document.provinces[0] if document.provinces else (document.issuer or "")
-    section: _Frame | None = None    # the target frame the last framing paragraph opened
-    reported: _Frame | None = None   # the result frame of the paragraph just before
+    section: _YearFrame | None = None    # the target frame the last framing paragraph opened
+    reported: _YearFrame | None = None   # the result frame of the paragraph just before
     out: list[Target] = []
     for paragraph in _PARAGRAPH.finditer(text):
         opening = _frame_at_start(paragraph.group())
@@ -99,7 +99,7 @@ def extract_targets(document: Document) -> list[Target]:
         for sentence in _sentences(text, paragraph.start(), paragraph.end()):
             s_text = text[sentence[0]:sentence[1]]
             if _AS_OF_NOW.match(s_text):
-                frame = reported or _Frame(doc_year, False)
+                frame = reported or _YearFrame(doc_year, False)
             sentence_frame = _frame_at_start(s_text)
             if sentence_frame is not None:
                 frame = sentence_frame
@@ -110,21 +110,21 @@ def extract_targets(document: Document) -> list[Target]:
     return out
 
 
-def _frame_at_start(text: str) -> _Frame | None:
+def _frame_at_start(text: str) -> _YearFrame | None:
     """A year frame opening this text (its first few words), or None."""
-    head = " ".join(text.split()[:12])
+    head = shorten_frame(text)
     match = _YEAR_FRAME.search(head)
     if match is None or match.start() > 60:
         return None
     year = int(match.group(1) or match.group(2))
     first_clause = re.split(r"[;:]", text, maxsplit=1)[0]
     if _RESULT_CUE.search(first_clause) and not _TARGET_CUE.search(first_clause[:match.end() + 40]):
-        return _Frame(year, False)
+        return _YearFrame(year, False)
     if re.search(r"\bđến hết\b", match.group(0), re.IGNORECASE):
-        return _Frame(year, None)   # "Đến hết 2017, …": reached by then, or planned if still ahead
+        return _YearFrame(year, None)   # "Đến hết 2017, …": reached by then, or planned if still ahead
     if _TARGET_CUE.search(first_clause) or re.search(r"\b(?:đến|tới|tầm nhìn)\b", match.group(0), re.IGNORECASE):
-        return _Frame(year, True)
-    return _Frame(year, None)
+        return _YearFrame(year, True)
+    return _YearFrame(year, None)
 
 
 def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -134,7 +134,7 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _targets_in(document: Document, province: str, doc_year: int | None, sentence: tuple[int, int],
-                frame: _Frame | None) -> list[Target]:
+                frame: _YearFrame | None) -> list[Target]:
     text = document.text
     s_start, s_end = sentence
     s_text = text[s_start:s_end]
@@ -206,7 +206,7 @@ def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
     return left, max(right, end)
 
 
-def _year_and_kind(sentence: str, at: int, clause_start: int, clause_end: int, frame: _Frame | None,
+def _year_and_kind(sentence: str, at: int, clause_start: int, clause_end: int, frame: _YearFrame | None,
                    doc_year: int | None) -> tuple[int | None, bool]:
     clause = sentence[clause_start:clause_end]
     in_clause = list(_YEAR_FRAME.finditer(clause))

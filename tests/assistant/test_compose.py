@@ -4,10 +4,11 @@ import pytest
 
 from assistant.compose import Statement, comparison_sentence
 from assistant.evidence import Candidate
+from ingest import Frame
 
 
 def statement(label: str, text: str) -> Statement:
-    candidate = Candidate(hit=None, start=0, end=len(text), kind="sentence", text=text, frame="", score=0.0,
+    candidate = Candidate(hit=None, start=0, end=len(text), kind="sentence", text=text, frame=Frame(), score=0.0,
                           gate=0.0, type_fit=1.0, overlap=1.0, dense=0.9)
     return Statement(candidate, label=label)
 

@@ -117,7 +117,8 @@ def test_a_clause_is_framed_by_the_section_lead_and_its_sentence_opening():
     found = candidates(analyze("Tỷ lệ dịch vụ công trực tuyến toàn trình năm 2030?"), [chunk],
                        weights_for(chunk), RANKER)
     framed = next(c for c in found if c.kind == "clause")
-    assert framed.frame.startswith(lead) and "Phấn đấu đạt các chỉ tiêu" in framed.frame
+    assert framed.frame.lead == lead
+    assert framed.frame.opening == "Phấn đấu đạt các chỉ tiêu: kinh tế số chiếm 20% GRDP; "
 
 
 # ---- the required type --------------------------------------------------------------------------

@@ -78,3 +78,14 @@ def test_joint_vectors_embed_each_unit_whole_with_its_frame():
     for unit, mix, heading in zip(plan.units, plan.mixes, plan.headings):
         assert plan.pieces[mix[0][0]] == f"{heading}\n{document.text[unit.start:unit.end]}"
         assert heading.startswith(document.title)
+
+
+def test_a_list_item_after_a_short_opening_is_embedded_with_that_opening_only():
+    """The words in front of a clause are its sentence up to the clause (ingest.Frame),
+    never the clause's own words again."""
+    text = "Mục tiêu năm 2030: kinh tế số chiếm 20% GRDP; 90% hồ sơ trực tuyến; 100% xã có cáp quang."
+    document, chunks = Ingestor().describe_and_chunk("s", "s.txt", text, title="Kế hoạch")
+    plan = plan_units(chunks, {"s": document}, recipe="pieces")
+    item = next(u for u in plan.units if u.kind == "clause" and text[u.start:u.end].startswith("90%"))
+    heading = plan.headings[plan.units.index(item)]
+    assert heading == "Kế hoạch\nMục tiêu năm 2030: kinh tế số chiếm 20% GRDP; …"
