@@ -31,6 +31,11 @@ def admin_tab(assistant: Assistant, config: WebConfig) -> None:
         gr.Markdown("Chức năng quản trị đang **tắt**. Đặt biến môi trường `HOIDAP_ADMIN_PASSWORD` "
                     "rồi khởi động lại để bật.", elem_id="admin-disabled")
         return
+    if config.ingest is None or config.remove is None:
+        gr.Markdown("Chức năng quản trị đang **tắt**: máy chủ này mở chỉ mục ở chế độ chỉ đọc.",
+                    elem_id="admin-disabled")
+        return
+    ingest, remove_documents = config.ingest, config.remove
     unlocked = gr.State(False, time_to_live=SESSION_TTL_S)
     guard = LoginGuard(config.admin_password)
     folder = UploadFolder(config.upload_dir, tuple(UPLOAD_TYPES))
@@ -88,14 +93,14 @@ def admin_tab(assistant: Assistant, config: WebConfig) -> None:
             return gr.update(), gr.update(), "\n".join(lines or [f"Chỉ nhận tệp {SUPPORTED_LABEL}."])
         progress(0, desc="Đang làm sạch và lập chỉ mục…")
         names = {str(u.path): u.original_name for u in kept}
-        result, report = config.ingest(
+        result, report = ingest(
             [str(u.path) for u in kept], lambda done, total: progress((done, total), desc=EMBEDDING_PROGRESS),
             lambda source, done, total: progress((done, total), desc=f"OCR {names.get(source, Path(source).name)}"))
         replaced = []
         for upload in kept:
             earlier = [d for d in folder.same_name(upload) if d != upload.doc_id]
             if earlier and replace_same_name and upload.doc_id in {d.doc_id for d in result.documents}:
-                config.remove(earlier)
+                remove_documents(earlier)
                 for doc_id in earlier:
                     folder.retire(doc_id)
                 replaced += earlier
@@ -116,7 +121,7 @@ def admin_tab(assistant: Assistant, config: WebConfig) -> None:
             return gr.update(), gr.update(), ADMIN_LOGIN_REQUIRED
         if not doc_id:
             return gr.update(), gr.update(), "Hãy chọn tài liệu cần xóa."
-        report = config.remove([doc_id])
+        report = remove_documents([doc_id])
         assistant.refresh()
         return refreshed(f"Đã xóa {doc_id}." if report.removed else f"Không có tài liệu {doc_id}.")
 

@@ -90,6 +90,8 @@ def chat_tab(assistant: Assistant, feedback: FeedbackLog) -> None:
                 elif assistant.llm is not None:   # an LLM's tokens, shown as they come
                     history[-1]["content"] += as_text(event)
                     yield history, gr.update(), "", previous, ""
+            if final is None:   # Assistant.stream's contract: it always ends with the Answer
+                raise RuntimeError("the assistant's stream ended without an answer")
             history[-1]["content"] = as_text(final.answer)
             kept = (list(previous or []) + [for_session(final)])[-CHAT_TURNS_KEPT:]
             yield history, render.sources_html(final), banner + render.status_html(final), kept, ""

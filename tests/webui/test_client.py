@@ -75,6 +75,22 @@ def test_admin_tab_is_disabled_without_a_password(tmp_path, corpus_index_dir):
         proc.wait(timeout=30)
 
 
+def test_admin_tab_without_a_writable_index_says_so_instead_of_failing_on_upload(corpus_index, tmp_path):
+    """A password alone does not make a server writable: with no ingest step the tab
+    says it is read-only (it used to show the upload form and fail on the first file)."""
+    from assistant import Assistant
+    from hoidap.config import Settings
+    from webui.app import build_app
+    from webui.config import WebConfig
+
+    config = WebConfig(feedback_path=tmp_path / "feedback.jsonl", demo_questions_path=Settings().demo_questions,
+                       upload_dir=tmp_path / "uploads", admin_password="mat-khau")
+    app = build_app(Assistant(corpus_index), config)
+    shown = {block.elem_id: getattr(block, "value", None) for block in app.blocks.values()}
+    assert "chế độ chỉ đọc" in shown["admin-disabled"]
+    assert "admin-password" not in shown and "admin-upload" not in shown
+
+
 def test_uploads_over_the_limit_are_refused_and_no_server_path_is_shown(server):
     """Issue 14.7: Gradio's upload endpoint took any size without login; 14.10: the demo
     tab showed the server's absolute path."""
