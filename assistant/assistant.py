@@ -174,6 +174,12 @@ class Assistant:
         tabled = self.table_answers.answer(question, viable)
         if tabled is not None and guard.holds(*tabled):
             return self._answer(asked, question, hits, *tabled)
+        if question.comparison and not question.crosslingual:
+            # Side by side only what the question compares: quotes that never name it
+            # ("mục tiêu điện gió" over passages on other targets) compare something else.
+            viable = [c for c in viable if c.holds_rarest_term]
+            if not viable:
+                return self._refusal(asked, question, hits, NO_EVIDENCE_NOTICE)
         if question.qtype == QuestionType.LIST and not question.yes_no:
             listed = self._list(question, viable)
             if isinstance(listed, ListAnswer):

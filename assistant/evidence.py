@@ -22,7 +22,7 @@ from ingest.metadata import PROVINCES
 from ingest.normalize import FIGURE_NUMBER, YEAR, is_accentless_token, match_key, token_text
 
 from .question import Question, QuestionType
-from .ranker import LinearRanker
+from .ranker import RAREST_COLUMN, LinearRanker
 from .terms import TermWeights, contains_term, token_string
 
 LONG_SENTENCE_WORDS = 30       # a longer sentence also offers windows of its parts
@@ -76,6 +76,11 @@ class Candidate:
     @property
     def doc_id(self) -> str:
         return self.hit.chunk.doc_id
+
+    @property
+    def holds_rarest_term(self) -> bool:
+        """The question's most specific term is in the quote, its frame or its chunk."""
+        return bool(self.features) and self.features[RAREST_COLUMN] > 0
 
 
 def candidates(question: Question, hits: list[SearchHit], weights: TermWeights,

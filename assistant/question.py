@@ -59,8 +59,9 @@ _FOLLOW_UP_WORDS = re.compile(r"^(the con|vay con|con voi|con|the|vay)\s+|\s*(th
 _YES_NO = re.compile(r"^(co phai (la )?|phai chang |co dung (la |rang )?|co that (la |rang )?|is it true that |"
                      r"^(is|are|was|were|did|does|do) )|(,? (phai|dung|co dung|dung vay) (khong|ko|chu)|"
                      r",? (right|correct))\W*$")
-_COMPARISON = re.compile(r"so sanh|cao hon|thap hon|nhieu hon|it hon|lon hon|nho hon|tham vong hon|khac nhau|"
-                         r"khac biet|chenh lech|\bhigher\b|\blower\b|\bcompare|\bdiffer")
+# "nhiều bác sĩ hơn" puts the noun inside; "nhiều hơn 300" is "more than 300", not a comparison.
+_COMPARISON = re.compile(r"so sanh|cao hon|thap hon|\b(nhieu|it)(?: \w+){0,4} hon\b(?! \d)|lon hon|nho hon|"
+                         r"tham vong hon|khac nhau|khac biet|chenh lech|\bhigher\b|\blower\b|\bcompare|\bdiffer")
 # "tỉnh nào cao nhất": every province with the figure is ranked, not two named ones.
 # ("ít nhất" is left out: it also means "at least".)
 _SUPERLATIVE = re.compile(r"\b(cao|thap|nhieu|lon|nho|tham vong) nhat\b|dan dau|\b(highest|lowest|most|least)\b")

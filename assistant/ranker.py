@@ -45,7 +45,7 @@ FEATURES = (
 LEXICAL_FEATURES = ("overlap", "overlap_body", "sparse", "restated", "neighbour_overlap", "syllable_overlap",
                     "syllable_pairs", "sparse_rank", "rarest_term")
 _LEXICAL_COLUMNS = frozenset(FEATURES.index(f) for f in LEXICAL_FEATURES)
-_RAREST_COLUMN = FEATURES.index("rarest_term")
+RAREST_COLUMN = FEATURES.index("rarest_term")
 DEFAULT_PATH = Path(__file__).with_name("data") / "ranker.json"
 
 
@@ -81,7 +81,7 @@ class LinearRanker:
         words with the evidence: its score alone counts."""
         if crosslingual:
             return score
-        return score + self.gate_term * features[_RAREST_COLUMN]
+        return score + self.gate_term * features[RAREST_COLUMN]
 
     def supported(self, best: tuple[float, ...]) -> bool:
         """Retrieval supports the quote outright — the most similar unit of all, in the

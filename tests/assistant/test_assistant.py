@@ -57,6 +57,16 @@ def test_follow_up_reuses_the_previous_subject(assistant):
 
 
 @pytest.mark.parametrize("question", [
+    "So sánh sản lượng chè năm 2030 của Lai Châu và Lào Cai",
+    "Tỉnh nào có nhiều bác sĩ hơn, Lai Châu hay Lào Cai?",
+    "So sánh diện tích rừng của Lai Châu và Lào Cai",
+])
+def test_a_comparison_of_something_the_documents_never_name_is_refused(assistant, question):
+    """Side by side quotes about other targets would compare something else."""
+    assert assistant.ask(question).refused
+
+
+@pytest.mark.parametrize("question", [
     "Dân số tỉnh Lai Châu năm 2024 là bao nhiêu người?",
     "Mục tiêu kinh tế số của tỉnh Điện Biên đến năm 2030 là bao nhiêu?",
     "Tỷ lệ hộ nghèo của Lai Châu năm 2025 là bao nhiêu phần trăm?",

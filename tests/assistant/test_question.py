@@ -68,6 +68,10 @@ def test_english_comparison_current_and_each_place_cues():
     assert analyze("What is Lao Cai's digital economy target for 2045?").crosslingual
     assert not analyze("kinh te so lao cai nam 2045").crosslingual
     assert analyze("So sánh mục tiêu của Lai Châu và Lào Cai").comparison
+    assert analyze("Tỉnh nào có nhiều doanh nghiệp hơn, Lai Châu hay Lào Cai?").comparison
+    assert analyze("Tỉnh nào có ít xã có sóng 4G hơn?").comparison
+    assert not analyze("Sàn thu hút nhiều doanh nghiệp, hơn 7.300 đơn vị?").comparison
+    assert not analyze("Có nhiều hơn 300 doanh nghiệp tham gia không?").comparison
     assert analyze("Chủ tịch UBND tỉnh Lai Châu hiện nay là ai?").current
     assert analyze("Mục tiêu của các tỉnh đến năm 2030?").each_place
 
