@@ -39,6 +39,10 @@ _PERCENT = re.compile(r"\d\s*%")
 # Figures, not identifiers: "57" in "57-NQ/TW" names a resolution.
 _NUMBER_WORD = re.compile(r"\b(hai|ba|bốn|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ|gấp đôi)\b",
                           re.IGNORECASE)
+# "Nghị quyết 57", "Quyết định số 749", "Điều 5": the number names a document or a part of
+# one; it counts nothing.
+_NAMED_BY_NUMBER = re.compile(r"\b(?:nghị quyết|quyết định|nghị định|chỉ thị|thông tư|kế hoạch|công văn|luật|"
+                              r"điều|khoản|điểm|chương|phụ lục)(?: số)?\s*$", re.IGNORECASE)
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày \d|\btháng \d|\bnăm \d{3,4}\b|\b1\d{3}\b|\b20\d{2}\b",
                    re.IGNORECASE)
 # Capitalised phrases that are places, bodies, titles or documents, not a person's name.
@@ -268,7 +272,8 @@ def _type_fit(question: Question, text: str) -> float:
     if qtype == QuestionType.QUANTITY:
         asked_with = set() if question.yes_no else set(FIGURE_NUMBER.findall(question.text))
         numbers = [m for m in FIGURE_NUMBER.finditer(text)
-                   if not YEAR.fullmatch(m.group()) and m.group() not in asked_with]
+                   if not YEAR.fullmatch(m.group()) and m.group() not in asked_with
+                   and not _NAMED_BY_NUMBER.search(text, max(0, m.start() - 24), m.start())]
         if not numbers and not _NUMBER_WORD.search(text):
             return 0.0
         counted = _counted_noun(question.text)

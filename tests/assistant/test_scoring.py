@@ -129,3 +129,13 @@ def test_a_how_many_question_needs_a_number_in_the_quote():
     found = {c.text: c for c in candidates(question, [chunk], weights_for(chunk), RANKER) if c.kind == "sentence"}
     assert fits_required_type(question, found["Tỉnh có 120 xã được phủ sóng cáp quang."])
     assert not fits_required_type(question, found["Tỉnh đã hoàn thành việc phủ sóng cáp quang."])
+
+
+def test_the_number_of_a_document_or_article_counts_nothing():
+    named = "Các xã triển khai Nghị quyết 57 và Điều 5 Quyết định số 749 về cáp quang."
+    counted = "Tỉnh có 57 xã triển khai phủ sóng cáp quang."
+    chunk = hit([named, counted])
+    question = analyze("Có bao nhiêu xã triển khai phủ sóng cáp quang?")
+    found = {c.text: c for c in candidates(question, [chunk], weights_for(chunk), RANKER) if c.kind == "sentence"}
+    assert not fits_required_type(question, found[named])
+    assert found[counted].type_fit == 1.0
