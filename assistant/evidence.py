@@ -338,11 +338,17 @@ def _without(text: str, words) -> str:
     return text
 
 
+# "dữ liệu lớn (Big Data)": a term's foreign gloss in brackets after a lower-case word.
+_GLOSS = re.compile(r"(\w) \([^()]{1,40}\)")
+
+
 def _has_person_name(text: str) -> bool:
-    """Two or more capitalised words in a row that are not places, bodies or titles.
+    """Two or more capitalised words in a row that are not places, bodies, titles or a
+    bracketed gloss.
     (Case is checked with str.isupper: Vietnamese capitals do not form a regex range.)"""
     for phrase in _NOT_NAME_PHRASES:
         text = text.replace(phrase, " | ")
+    text = _GLOSS.sub(lambda m: f"{m.group(1)} |" if m.group(1).islower() else m.group(0), text)
     run = 0
     for word in re.findall(r"\w+|\|", text):
         if word[0].isupper() and not word.isupper():

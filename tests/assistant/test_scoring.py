@@ -139,3 +139,13 @@ def test_the_number_of_a_document_or_article_counts_nothing():
     found = {c.text: c for c in candidates(question, [chunk], weights_for(chunk), RANKER) if c.kind == "sentence"}
     assert not fits_required_type(question, found[named])
     assert found[counted].type_fit == 1.0
+
+
+def test_a_bracketed_gloss_is_not_a_person_name():
+    gloss = "Tỉnh ứng dụng trí tuệ nhân tạo (AI), dữ liệu lớn (Big Data) trong quản lý."
+    named = "Ông Lê Văn Lương được bầu giữ chức Chủ tịch UBND tỉnh."
+    chunk = hit([gloss, named])
+    question = analyze("Ai là Chủ tịch UBND tỉnh?")
+    found = {c.text: c for c in candidates(question, [chunk], weights_for(chunk), RANKER) if c.kind == "sentence"}
+    assert not fits_required_type(question, found[gloss])
+    assert found[named].type_fit == 1.0
