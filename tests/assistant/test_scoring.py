@@ -11,7 +11,7 @@ from assistant.ranker import load_ranker
 from assistant.terms import TermWeights, contains_term, key_terms, token_string
 from index import SearchHit, UnitScore
 from ingest import Chunk, Document
-from ingest.normalize import search_tokens
+from ingest.normalize import ascii_key, search_tokens
 
 RANKER = load_ranker()
 
@@ -80,6 +80,19 @@ def test_rare_terms_weigh_more_than_common_ones():
     assert weights.frequency("chuyển đổi", False) == 2 and weights.frequency("cáp quang", False) == 1
     assert weights.weight("cáp quang", False) > weights.weight("chuyển đổi", False) + 0.3
     assert weights.frequency("vệ tinh", False) == 0 and not weights.known("vệ tinh", False)
+
+
+def test_term_frequency_counts_whole_words_as_term_matching_does():
+    """Frequencies come from each syllable's chunks, then the same whole-word test."""
+    strings = ["|dân số|tăng|", "|dân|số|giảm|", "|công dân|số|", "|số|dân|", "|dân số|dân số|"]
+    chunks = [[w.replace(" ", "_") for w in s.strip("|").split("|")]
+              + [f"a:{ascii_key(syllable)}" for syllable in s.replace("|", " ").split()] for s in strings]
+    weights = TermWeights(chunks)
+    assert weights.frequency("dân số", False) == sum(contains_term(s, "dân số") for s in strings) == 3
+    assert weights.frequency("số", False) == 3         # a word alone, not inside "dân số"
+    accentless = [token_string(c, True) for c in chunks]
+    assert weights.frequency("dan so", True) == sum(contains_term(s, "dan so") for s in accentless) == 4
+    assert weights.frequency("số dân số", False) == 0 and weights.known("số dân số", False)
 
 
 # ---- candidate scoring -----------------------------------------------------------------------
