@@ -290,7 +290,11 @@ def _type_fit(question: Question, text: str) -> float:
         return 1.0 if _DATE.search(text if question.yes_no else _without(text, question.years)) else 0.0
     if qtype == QuestionType.PERSON:
         unasked = _without(text, asked)
-        return 1.0 if _has_person_name(unasked) else 0.5 if _PERSON_TITLE.search(text) else 0.0
+        if _has_person_name(unasked):
+            return 1.0
+        # A title, or one capitalised word past the first ("Miller đã tước bóng", "với
+        # Hội đồng Dược phẩm"): a surname or a body, weaker evidence than a full name.
+        return 0.5 if _PERSON_TITLE.search(text) or _has_capitalised_word(unasked) else 0.0
     if qtype in (QuestionType.PLACE, QuestionType.ENTITY):
         # A proper name (capitalised past the first word) or a figure the question lacks.
         words = re.findall(r"\w+", text)[1:]
@@ -346,11 +350,8 @@ def _has_person_name(text: str) -> bool:
     """Two or more capitalised words in a row that are not places, bodies, titles or a
     bracketed gloss.
     (Case is checked with str.isupper: Vietnamese capitals do not form a regex range.)"""
-    for phrase in _NOT_NAME_PHRASES:
-        text = text.replace(phrase, " | ")
-    text = _GLOSS.sub(lambda m: f"{m.group(1)} |" if m.group(1).islower() else m.group(0), text)
     run = 0
-    for word in re.findall(r"\w+|\|", text):
+    for word in re.findall(r"\w+|\|", _name_candidates(text)):
         if word[0].isupper() and not word.isupper():
             run += 1
             if run >= 2:
@@ -358,6 +359,19 @@ def _has_person_name(text: str) -> bool:
         else:
             run = 0
     return False
+
+
+def _has_capitalised_word(text: str) -> bool:
+    """A capitalised word past the first that is not a place, body, title, gloss or acronym."""
+    return any(w[0].isupper() and not w.isupper() for w in re.findall(r"\w+", _name_candidates(text))[1:])
+
+
+def _name_candidates(text: str) -> str:
+    """The text with what looks like a name but is not one (places, bodies, titles and
+    bracketed glosses) replaced by a "|" that breaks a run of capitalised words."""
+    for phrase in _NOT_NAME_PHRASES:
+        text = text.replace(phrase, " | ")
+    return _GLOSS.sub(lambda m: f"{m.group(1)} |" if m.group(1).islower() else m.group(0), text)
 
 
 def _year_agreement(years: tuple[str, ...], text: str) -> float:

@@ -162,3 +162,13 @@ def test_a_bracketed_gloss_is_not_a_person_name():
     found = {c.text: c for c in candidates(question, [chunk], weights_for(chunk), RANKER) if c.kind == "sentence"}
     assert not fits_required_type(question, found[gloss])
     assert found[named].type_fit == 1.0
+
+
+def test_a_surname_or_a_body_alone_is_weaker_evidence_for_who_than_a_full_name():
+    surname = "Ở lượt chơi tiếp theo, Miller đã tước bóng từ Newton."
+    nobody = "Ở lượt chơi tiếp theo, đội khách đã tước bóng từ Newton."
+    chunk = hit([surname, nobody])
+    question = analyze("Ai tước bóng từ Newton?")
+    found = {c.text: c for c in candidates(question, [chunk], weights_for(chunk), RANKER) if c.kind == "sentence"}
+    assert found[surname].type_fit == 0.5      # "Newton" is asked, "Miller" is not
+    assert not fits_required_type(question, found[nobody])
