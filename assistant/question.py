@@ -34,9 +34,10 @@ class QuestionType(str, Enum):
 _TYPE_CUES: list[tuple[QuestionType, str]] = [
     (QuestionType.PERCENT, r"phan tram|ty le|ti le|ty trong|ti trong|%|chiem bao nhieu|bao nhieu grdp|"
                            r"percent|what share|what proportion"),
-    (QuestionType.DATE, r"khi nao|ngay nao|nam nao|thang nao|bao gio|luc nao|thoi diem nao|ngay bao nhieu|vao ngay|"
-                        r"^when\b|what year|which year|what date"),
-    (QuestionType.QUANTITY, r"bao nhieu|may |so luong|so nguoi|so hoc vien|tong so|how many|how much"),
+    (QuestionType.DATE, r"khi nao|ngay nao|nam nao|thang nao|bao gio|luc nao|thoi diem nao|"
+                        r"(?:vao|trong|tu|den) thoi gian nao|ngay bao nhieu|vao ngay|^when\b|what year|which year|"
+                        r"what date"),
+    (QuestionType.QUANTITY, r"bao nhieu|so luong|so nguoi|so hoc vien|tong so|how many|how much"),
     (QuestionType.PERSON,
      r"(^|\s)ai(\s|\?|$)|nguoi nao|nha(?: \w+){1,2} nao|co quan nao|don vi nao|chu tri|la ai|^who\b"),
     (QuestionType.PLACE, r"o dau|tai dau|noi nao|dia diem nao|nuoc nao|quoc gia nao|thanh pho nao|^where\b"),
@@ -60,8 +61,14 @@ _YES_NO = re.compile(r"^(co phai (la )?|phai chang |co dung (la |rang )?|co that
                      r"^(is|are|was|were|did|does|do) )|(,? (phai|dung|co dung|dung vay) (khong|ko|chu)|"
                      r",? (right|correct))\W*$")
 # "nhiều bác sĩ hơn" puts the noun inside; "nhiều hơn 300" is "more than 300", not a comparison.
-_COMPARISON = re.compile(r"so sanh|cao hon|thap hon|\b(nhieu|it)(?: \w+){0,4} hon\b(?! \d)|lon hon|nho hon|"
-                         r"tham vong hon|khac nhau|khac biet|chenh lech|\bhigher\b|\blower\b|\bcompare|\bdiffer")
+_MAGNITUDE = (r"so sanh|cao hon|thap hon|\b(nhieu|it)(?: \w+){0,4} hon\b(?! \d)|lon hon|nho hon|tham vong hon|"
+              r"chenh lech|\bhigher\b|\blower\b|\bcompare")
+_COMPARISON = re.compile(rf"{_MAGNITUDE}|khac nhau|khac biet|\bdiffer")
+# Which is higher asks for figures; how two things differ ("sự khác nhau … là gì") does not.
+_MAGNITUDE_COMPARISON = re.compile(_MAGNITUDE)
+# "mấy" (how many) and "máy" (machine) share their accent-less form.
+_HOW_MANY_TONED = re.compile(r"\bmấy\b", re.IGNORECASE)
+_HOW_MANY_ACCENTLESS = re.compile(r"\bmay\b")
 # "tỉnh nào cao nhất": every province with the figure is ranked, not two named ones.
 # ("ít nhất" is left out: it also means "at least".)
 _SUPERLATIVE = re.compile(r"\b(cao|thap|nhieu|lon|nho|tham vong) nhat\b|dan dau|\b(highest|lowest|most|least)\b")
@@ -114,8 +121,9 @@ def analyze(text: str) -> Question:
         start, end = reference.span
         claim = (claim[:start] + " " * (end - start) + claim[end:]).strip()
     claimed = tuple(dict.fromkeys(numbers_in(claim))) if yes_no else ()
-    qtype = next((t for t, cue in _TYPE_CUES if re.search(cue, ascii_key(claim))), QuestionType.DESCRIBE)
-    if _COMPARISON.search(key) and qtype in (QuestionType.DESCRIBE, QuestionType.ENTITY):
+    accentless = looks_accentless(text)
+    qtype = _cued_type(claim, accentless) or QuestionType.DESCRIBE
+    if _MAGNITUDE_COMPARISON.search(key) and qtype in (QuestionType.DESCRIBE, QuestionType.ENTITY):
         qtype = QuestionType.QUANTITY  # "cao hơn", "so sánh": what is compared is a figure
     if yes_no and qtype == QuestionType.DESCRIBE and claimed:
         # The figure claimed tells what kind of fact the evidence must hold.
@@ -123,7 +131,6 @@ def analyze(text: str) -> Question:
                  QuestionType.DATE if all(YEAR.fullmatch(n) for n in claimed) else QuestionType.QUANTITY)
     provinces = provinces_named_in(text)
     crosslingual = looks_english(text)
-    accentless = looks_accentless(text)
     terms = extract_key_terms(claim, provinces, accentless)
     if yes_no:  # the claimed figure may be wrong: it must not decide which passage is read
         terms = tuple(t for t in terms if not any(c.isdigit() for c in t))
@@ -140,8 +147,16 @@ def analyze(text: str) -> Question:
 def is_follow_up(question: Question) -> bool:
     """A question that leans on the previous one: "Còn Lào Cai thì sao?", "Năm 2045?",
     "Còn số sản phẩm?" — a follow-up cue and no question word of its own, or no subject."""
-    own_type = any(re.search(cue, ascii_key(question.text)) for _, cue in _TYPE_CUES)
+    own_type = _cued_type(question.text, question.accentless) is not None
     return (question.follow_up_cue and not own_type) or not question.key_terms
+
+
+def _cued_type(text: str, accentless: bool) -> QuestionType | None:
+    """The type the question's first matching cue gives, None without a cue."""
+    key = ascii_key(text if accentless else _HOW_MANY_TONED.sub("bao nhiêu", text))
+    if accentless:   # typed without tones, "may" is far more often "mấy" than "máy"
+        key = _HOW_MANY_ACCENTLESS.sub("bao nhieu", key)
+    return next((t for t, cue in _TYPE_CUES if re.search(cue, key)), None)
 
 
 def resolve_follow_up(question: Question, previous: Question) -> Question:

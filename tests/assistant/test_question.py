@@ -90,3 +90,16 @@ def test_follow_ups_swap_any_slot(follow_up, previous, resolved):
     question = analyze(follow_up)
     assert is_follow_up(question)
     assert resolve_follow_up(question, analyze(previous)).text == resolved
+
+
+@pytest.mark.parametrize("question, qtype", [
+    ("Lào Cai có mấy cơ sở nuôi gia súc công nghệ cao?", QuestionType.QUANTITY),
+    ("lao cai co may co so nuoi gia suc cong nghe cao?", QuestionType.QUANTITY),   # typed without tones
+    ("Máy Turing tất định được dùng để làm gì?", QuestionType.DESCRIBE),          # "máy" is a machine
+    ("Các hãng mở nhà máy lắp ráp tại Mỹ vào thời gian nào?", QuestionType.DATE),
+    ("Con đường không gian-thời gian nào là một đường cong?", QuestionType.ENTITY),
+    ("Sự khác nhau giữa hai lớp độ phức tạp là gì?", QuestionType.DESCRIBE),     # how, not how much
+    ("Tỉnh nào đặt mục tiêu kinh tế số cao hơn?", QuestionType.QUANTITY),        # which is higher: figures
+])
+def test_question_type_cues(question, qtype):
+    assert analyze(question).qtype == qtype
