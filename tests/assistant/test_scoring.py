@@ -5,6 +5,8 @@ Hits are built inline, as haystack's component tests build their documents: what
 test shows is in the text of its sentences, not in a corpus.
 """
 
+import pytest
+
 from assistant.evidence import candidates, fits_required_type
 from assistant.question import analyze
 from assistant.ranker import load_ranker
@@ -34,6 +36,11 @@ def hit(sentences: list[str], context: str = "", dense: list[float] | None = Non
               for (a, b), d in zip(spans, dense)]
     return SearchHit(rank=1, score=1.0, chunk=chunk, document=document, match=(0, len(text)),
                      dense_score=max(dense), sparse_score=1.0, units=tuple(units))
+
+
+def sentence_candidates(question, chunk: SearchHit) -> dict:
+    """The whole-sentence candidates of one hit, by their text."""
+    return {c.text: c for c in candidates(question, [chunk], weights_for(chunk), RANKER) if c.kind == "sentence"}
 
 
 def weights_for(*hits: SearchHit) -> TermWeights:
@@ -139,36 +146,24 @@ def test_a_clause_is_framed_by_the_section_lead_and_its_sentence_opening():
 def test_a_how_many_question_needs_a_number_in_the_quote():
     chunk = hit(["Tỉnh đã hoàn thành việc phủ sóng cáp quang.", "Tỉnh có 120 xã được phủ sóng cáp quang."])
     question = analyze("Có bao nhiêu xã được phủ sóng cáp quang?")
-    found = {c.text: c for c in candidates(question, [chunk], weights_for(chunk), RANKER) if c.kind == "sentence"}
+    found = sentence_candidates(question, chunk)
     assert fits_required_type(question, found["Tỉnh có 120 xã được phủ sóng cáp quang."])
     assert not fits_required_type(question, found["Tỉnh đã hoàn thành việc phủ sóng cáp quang."])
 
 
-def test_the_number_of_a_document_or_article_counts_nothing():
-    named = "Các xã triển khai Nghị quyết 57 và Điều 5 Quyết định số 749 về cáp quang."
-    counted = "Tỉnh có 57 xã triển khai phủ sóng cáp quang."
-    chunk = hit([named, counted])
-    question = analyze("Có bao nhiêu xã triển khai phủ sóng cáp quang?")
-    found = {c.text: c for c in candidates(question, [chunk], weights_for(chunk), RANKER) if c.kind == "sentence"}
-    assert not fits_required_type(question, found[named])
-    assert found[counted].type_fit == 1.0
-
-
-def test_a_bracketed_gloss_is_not_a_person_name():
-    gloss = "Tỉnh ứng dụng trí tuệ nhân tạo (AI), dữ liệu lớn (Big Data) trong quản lý."
-    named = "Ông Lê Văn Lương được bầu giữ chức Chủ tịch UBND tỉnh."
-    chunk = hit([gloss, named])
-    question = analyze("Ai là Chủ tịch UBND tỉnh?")
-    found = {c.text: c for c in candidates(question, [chunk], weights_for(chunk), RANKER) if c.kind == "sentence"}
-    assert not fits_required_type(question, found[gloss])
-    assert found[named].type_fit == 1.0
-
-
-def test_a_surname_or_a_body_alone_is_weaker_evidence_for_who_than_a_full_name():
-    surname = "Ở lượt chơi tiếp theo, Miller đã tước bóng từ Newton."
-    nobody = "Ở lượt chơi tiếp theo, đội khách đã tước bóng từ Newton."
-    chunk = hit([surname, nobody])
-    question = analyze("Ai tước bóng từ Newton?")
-    found = {c.text: c for c in candidates(question, [chunk], weights_for(chunk), RANKER) if c.kind == "sentence"}
-    assert found[surname].type_fit == 0.5      # "Newton" is asked, "Miller" is not
-    assert not fits_required_type(question, found[nobody])
+@pytest.mark.parametrize("question, fitting, fit, not_fitting", [
+    # The number of a document or an article counts nothing.
+    ("Có bao nhiêu xã triển khai phủ sóng cáp quang?", "Tỉnh có 57 xã triển khai phủ sóng cáp quang.", 1.0,
+     "Các xã triển khai Nghị quyết 57 và Điều 5 Quyết định số 749 về cáp quang."),
+    # A bracketed gloss is not a person's name.
+    ("Ai là Chủ tịch UBND tỉnh?", "Ông Lê Văn Lương được bầu giữ chức Chủ tịch UBND tỉnh.", 1.0,
+     "Tỉnh ứng dụng trí tuệ nhân tạo (AI), dữ liệu lớn (Big Data) trong quản lý."),
+    # A surname alone is weaker evidence than a full name ("Newton" is asked, "Miller" is not).
+    ("Ai tước bóng từ Newton?", "Ở lượt chơi tiếp theo, Miller đã tước bóng từ Newton.", 0.5,
+     "Ở lượt chơi tiếp theo, đội khách đã tước bóng từ Newton."),
+])
+def test_what_fits_the_required_type(question, fitting, fit, not_fitting):
+    asked = analyze(question)
+    found = sentence_candidates(asked, hit([not_fitting, fitting]))
+    assert found[fitting].type_fit == fit
+    assert not fits_required_type(asked, found[not_fitting])
