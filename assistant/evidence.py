@@ -289,12 +289,12 @@ def _type_fit(question: Question, text: str) -> float:
     if qtype == QuestionType.DATE:
         return 1.0 if _DATE.search(text if question.yes_no else _without(text, question.years)) else 0.0
     if qtype == QuestionType.PERSON:
-        unasked = _without(text, asked)
-        if _has_person_name(unasked):
+        names = _name_candidates(_without(text, asked))
+        if _has_person_name(names):
             return 1.0
         # A title, or one capitalised word past the first ("Miller đã tước bóng", "với
         # Hội đồng Dược phẩm"): a surname or a body, weaker evidence than a full name.
-        return 0.5 if _PERSON_TITLE.search(text) or _has_capitalised_word(unasked) else 0.0
+        return 0.5 if _PERSON_TITLE.search(text) or _has_capitalised_word(names) else 0.0
     if qtype in (QuestionType.PLACE, QuestionType.ENTITY):
         # A proper name (capitalised past the first word) or a figure the question lacks.
         words = re.findall(r"\w+", text)[1:]
@@ -346,12 +346,11 @@ def _without(text: str, words) -> str:
 _GLOSS = re.compile(r"(\w) \([^()]{1,40}\)")
 
 
-def _has_person_name(text: str) -> bool:
-    """Two or more capitalised words in a row that are not places, bodies, titles or a
-    bracketed gloss.
+def _has_person_name(names: str) -> bool:
+    """Two or more capitalised words in a row, in a text cleaned by _name_candidates.
     (Case is checked with str.isupper: Vietnamese capitals do not form a regex range.)"""
     run = 0
-    for word in re.findall(r"\w+|\|", _name_candidates(text)):
+    for word in re.findall(r"\w+|\|", names):
         if word[0].isupper() and not word.isupper():
             run += 1
             if run >= 2:
@@ -361,9 +360,10 @@ def _has_person_name(text: str) -> bool:
     return False
 
 
-def _has_capitalised_word(text: str) -> bool:
-    """A capitalised word past the first that is not a place, body, title, gloss or acronym."""
-    return any(w[0].isupper() and not w.isupper() for w in re.findall(r"\w+", _name_candidates(text))[1:])
+def _has_capitalised_word(names: str) -> bool:
+    """A capitalised word past the first that is not an acronym, in a text cleaned by
+    _name_candidates."""
+    return any(w[0].isupper() and not w.isupper() for w in re.findall(r"\w+", names)[1:])
 
 
 def _name_candidates(text: str) -> str:
