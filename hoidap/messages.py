@@ -45,6 +45,13 @@ def embedder_mismatch(where: str, built_id: str, built_dimension: int, model_id:
             f"'{model_id}' ({dimension} chiều). {advice}")
 
 
+def recipe_kept(where: str, stored: str, asked: str) -> str:
+    """An index keeps the unit-vector recipe it was built with: one index never mixes two."""
+    return (f"{where} được xây với cách nhúng '{stored}'; các lần thêm tài liệu vẫn dùng '{stored}' chứ không "
+            f"dùng '{asked}', để mọi vectơ trong chỉ mục cùng một cách. Muốn đổi sang '{asked}': "
+            f"hoidap ingest --rebuild.")
+
+
 def sync_counts(added: int, updated: int, unchanged: int) -> str:
     """What one ingest did to the documents, as the CLI and the admin tab report it."""
     return f"thêm {added}, cập nhật {updated}, giữ nguyên {unchanged}"

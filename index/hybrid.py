@@ -12,18 +12,19 @@ from pathlib import Path
 
 import numpy as np
 
-from hoidap.messages import embedder_mismatch
+from hoidap.messages import embedder_mismatch, recipe_kept
 from ingest import Chunk, Document
 from ingest.normalize import search_tokens
 
 from . import store
 from .fusion import RRF_K
+from .merging import newest_to_merge
 from .protocol import CorpusTerms
 from .query import QueryVectors, ServedGeneration, checked_query, first_per_chunk, fuse
 from .records import Filters, RetrievalUnit, SearchHit, SyncReport, UnitScore
 from .segment import Segment, write_segment
 from .snapshot import Snapshot
-from .units import embed_plan, plan_units
+from .units import embed_plan, plan_units, stored_recipe
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,8 @@ class IndexConfig:
     # flat 1.0 ms at 10k vectors, 4.3 ms at 30k, 16.7 ms at 100k; HNSW 0.4-1.3 ms. Below
     # ~50k exact search costs < 10 ms of a ~40 ms answer and loses nothing.
     ann_threshold: int = 50_000
-    max_segments: int = 8           # more segments than this are compacted into one
-    compact_dead_share: float = 0.3   # ... and so are segments with this share of dead rows
+    max_segments: int = 8           # at most this many segments (merging.py: which ones merge)
+    compact_dead_share: float = 0.3   # all segments are compacted when this share of rows is dead
 
 
 class HybridIndex(ServedGeneration):
@@ -69,7 +70,8 @@ class HybridIndex(ServedGeneration):
 
     `open()` loads the index directory (or starts empty), `sync()` adds, replaces and
     prunes documents, embedding only what changed, and `search()` answers queries.
-    Each write appends one segment (see store.py), compacting when segments pile up.
+    Each write appends one segment (see store.py), merged with the newest segments no
+    larger than it (see merging.py).
     """
 
     def __init__(self, index_dir: Path, embedder, config: IndexConfig = IndexConfig(),
@@ -83,6 +85,7 @@ class HybridIndex(ServedGeneration):
         self.notify = notify
         self._state = Snapshot()
         self.manifest: dict = {}
+        self.recipe = config.unit_vectors   # how this index's unit vectors are made (the stored one wins)
         self._query_vectors = QueryVectors(embedder, config.query_cache)
         self._write_guard = threading.Lock()
         self._reload_guard = threading.Lock()
@@ -108,13 +111,17 @@ class HybridIndex(ServedGeneration):
                 if attempt == 2 or store.live_generation(self.index_dir) is None:
                     raise
         if stored is None:
-            self._state, self.manifest = Snapshot(), {}
+            self._state, self.manifest, self.recipe = Snapshot(), {}, self.config.unit_vectors
             return
         built_with = stored.manifest["embedder"]
         if built_with["id"] != self.embedder.model_id or built_with["dimension"] != self.embedder.dimension:
             raise store.IndexStoreError(embedder_mismatch(
                 f"Chỉ mục ở {self.index_dir}", built_with["id"], built_with["dimension"], self.embedder.model_id,
                 self.embedder.dimension, "Hãy chọn --index-dir khác hoặc xây lại chỉ mục."))
+        recipe = stored_recipe(built_with)
+        if recipe != self.recipe and self.notify:   # said once: afterwards self.recipe is the stored one
+            self.notify(recipe_kept(f"Chỉ mục ở {self.index_dir}", recipe, self.config.unit_vectors))
+        self.recipe = recipe
         self._state = Snapshot.of(stored.segments, stored.dead, stored.generation)
         self.manifest = stored.manifest
 
@@ -205,7 +212,7 @@ class HybridIndex(ServedGeneration):
         """Replace the whole index with these documents, without reading what is on
         disk: the way out of a damaged index."""
         with self._write_guard, store.writer_lock(self.index_dir, self.config.lock_timeout_s, self.notify):
-            self._state = Snapshot()
+            self._state, self.recipe = Snapshot(), self.config.unit_vectors
             return self._sync(documents, chunks, False, on_progress)
 
     @contextmanager
@@ -249,15 +256,14 @@ class HybridIndex(ServedGeneration):
         """One new generation: the live segments (`gone` documents marked dead) plus a
         segment of the new documents, or all of it compacted into one segment."""
         state = self._state
-        plan = plan_units(new_chunks, new_documents, self.config.frame_weight, recipe=self.config.unit_vectors)
+        plan = plan_units(new_chunks, new_documents, self.config.frame_weight, recipe=self.recipe)
         vectors = embed_plan(plan, self.embedder.embed_passages_array, self.embedder.dimension,
                              self.config.embed_batch, on_progress)
         dead = {name: set(ids) for name, ids in state.dead.items()}
         for doc_id in gone:
             dead[state.segments[state.home[doc_id]].name].add(doc_id)
         kept = [s for s in state.segments if len(dead[s.name]) < len(s.documents)]
-        dead_rows = sum(int(np.isin(s.unit_docs, [i for i, d in enumerate(s.documents)
-                                                     if d.doc_id in dead[s.name]]).sum()) for s in kept)
+        dead_rows = sum(_dead_rows(s, dead[s.name]) for s in kept)
         total_rows = sum(s.size for s in kept) + len(plan.units)
         # Numbered for people, made unique by a random suffix: after a rebuild numbering
         # starts again, and a reader must never take a new segment for one it has read.
@@ -266,11 +272,15 @@ class HybridIndex(ServedGeneration):
         ordered_chunks = new_chunks   # plan_units keeps their order (write_segment checks)
         documents = list(new_documents.values())
         units, unit_vectors = plan.units, vectors
-        if kept and (len(kept) + 1 > self.config.max_segments
-                     or dead_rows > self.config.compact_dead_share * max(total_rows, 1)):
-            documents, ordered_chunks, units, unit_vectors = _merged(kept, dead, documents, ordered_chunks,
-                                                                     units, vectors)
-            kept = []
+        if dead_rows > self.config.compact_dead_share * max(total_rows, 1):
+            merging = len(kept)   # many replaced rows: compact everything
+        else:
+            merging = newest_to_merge([s.size - _dead_rows(s, dead[s.name]) for s in kept], len(plan.units),
+                                      self.config.max_segments)
+        if merging:
+            documents, ordered_chunks, units, unit_vectors = _merged(kept[-merging:], dead, documents,
+                                                                     ordered_chunks, units, vectors)
+            kept = kept[:-merging]
         entries = [{"name": s.name, "dead": sorted(dead[s.name])} for s in kept]
         if documents:
             entries.append({"name": name, "dead": []})
@@ -288,7 +298,8 @@ class HybridIndex(ServedGeneration):
 
     def _manifest(self, documents: dict[str, Document], segments: list[dict]) -> dict:
         return {"format_version": store.FORMAT_VERSION,
-                "embedder": {"id": self.embedder.model_id, "dimension": self.embedder.dimension},
+                "embedder": {"id": self.embedder.model_id, "dimension": self.embedder.dimension,
+                             "unit_vectors": self.recipe},
                 "segments": segments,
                 "documents": {doc_id: d.fingerprint for doc_id, d in sorted(documents.items())},
                 "counts": {"documents": len(documents), "segments": len(segments)},
@@ -303,6 +314,10 @@ def _top_rows(scores: np.ndarray, n: int) -> list[int]:
         top = np.arange(len(scores))
     top = top[np.argsort(-scores[top], kind="stable")]
     return [int(r) for r in top if scores[r] > 0]
+
+
+def _dead_rows(segment: Segment, dead: set[str]) -> int:
+    return int(np.isin(segment.unit_docs, [i for i, d in enumerate(segment.documents) if d.doc_id in dead]).sum())
 
 
 def _merged(segments: list[Segment], dead: dict[str, set[str]], documents: list[Document],

