@@ -260,6 +260,53 @@ def add_one_document(index_dir: Path, embedder, folder: Path, unit_vectors: str)
     return time.perf_counter() - started
 
 
+def adding_writer(index_dir: Path, embedder_id: str, unit_vectors: str, path: Path) -> None:
+    """Run in a child process: open the index, say "ready", add the document at `path`."""
+    from index import HybridIndex, IndexConfig
+    from ingest import Ingestor
+    index = HybridIndex.open(index_dir, make(embedder_id), IndexConfig(unit_vectors=unit_vectors))
+    print("ready", flush=True)
+    result = Ingestor().run([str(path)])
+    index.sync(result.documents, result.chunks)
+    print("done", flush=True)
+
+
+def kill_while_adding(index_dir: Path, embedder_id: str, unit_vectors: str, folder: Path, within_s: float,
+                      trials: int = 3) -> str:
+    """kill -9 a process adding one document, at a random moment of its write; the index
+    must still open, keep every document it had, and hold the new one whole or not at all.
+    "passed/trials" (the issue's crash guarantee at this size)."""
+    from index import HybridIndex
+    rng = random.Random(0)
+    folder.mkdir(parents=True, exist_ok=True)
+    before = {d.doc_id: d.fingerprint for d in HybridIndex.open(index_dir, make(embedder_id)).documents}
+    passed = 0
+    for trial in range(trials):
+        path = folder / f"bo_sung_kill_{trial}.txt"
+        path.write_text(one_more_document(seed=100 + trial), encoding="utf-8")
+        child = subprocess.Popen([sys.executable, __file__, "--add-one", str(index_dir), "--embedder", embedder_id,
+                                  "--unit-vectors", unit_vectors, "--document", str(path)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert child.stdout is not None
+        child.stdout.readline()   # "ready": the kill lands in the write, not in start-up
+        time.sleep(rng.uniform(0.0, within_s))
+        child.kill()
+        child.wait()
+        try:
+            index = HybridIndex.open(index_dir, make(embedder_id))
+        except Exception as err:   # noqa: BLE001 - any failure to open is what this checks
+            print(f"kill trial {trial}: the index does not open: {err}", file=sys.stderr)
+            continue
+        after = {d.doc_id: d.fingerprint for d in index.documents}
+        kept = all(after.get(doc_id) == fingerprint for doc_id, fingerprint in before.items())
+        added = set(after) - set(before)
+        whole = all(index.chunks_of(d) and all(len(index.snapshot.rows_of_chunk(c.chunk_id))
+                                               for c in index.chunks_of(d)) for d in added)
+        passed += kept and added <= {path.stem} and whole
+        before = after
+    return f"{passed}/{trials}"
+
+
 def ours_fact_chunk_at_5(index_dir: Path, embedder, questions) -> float:
     from assistant import Assistant
     from index import HybridIndex
@@ -355,6 +402,7 @@ def run_size(size: int, args, work: Path) -> dict:
         except ImportError as err:
             row["langchain"] = {"error": f"{err} (pip install -e .[bench])"}
     row["add_one_s"] = add_one_document(index_dir, make(embedder_id), folder, args.unit_vectors)
+    row["kill_9"] = kill_while_adding(index_dir, embedder_id, args.unit_vectors, folder, row["add_one_s"])
     shutil.rmtree(folder, ignore_errors=True)
     return row
 
@@ -365,7 +413,7 @@ def print_table(rows: list[dict]) -> None:
                ("index_mb", "{:.1f}"), ("ingest_peak_mb", "{:.0f}"),
                ("open_s", "{:.2f}"), ("rss_open_mb", "{:.0f}"), ("rss_after_mb", "{:.0f}"),
                ("p50_ms", "{:.1f}"), ("p95_ms", "{:.1f}"), ("recall_at_10", "{:.3f}"), ("add_one_s", "{:.2f}"),
-               ("fact_chunk_at_5", "{:.3f}")]
+               ("kill_9", "{}"), ("fact_chunk_at_5", "{:.3f}")]
     table = [[name for name, _ in columns]]
     for row in rows:
         table.append([fmt.format(row[name]) if name in row else "-" for name, fmt in columns])
@@ -400,9 +448,23 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--embedder", help=argparse.SUPPRESS)
+    parser.add_argument("--add-one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--document", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--kill-check", type=Path, metavar="INDEX_DIR",
+                        help="only kill -9 writers adding a document to this index (--embedder: the one it has)")
     args = parser.parse_args()
     if args.probe:
         print(json.dumps(probe(args.probe, args.embedder, questions_for_probe(args.questions))))
+        return
+    if args.add_one:
+        adding_writer(args.add_one, args.embedder, args.unit_vectors, args.document)
+        return
+    if args.kill_check:
+        folder = Path(tempfile.mkdtemp(prefix="bench-kill-"))
+        within = add_one_document(args.kill_check, make(args.embedder), folder, args.unit_vectors)
+        print(json.dumps({"add_one_s": within, "kill_9": kill_while_adding(
+            args.kill_check, args.embedder, args.unit_vectors, folder, within)}))
+        shutil.rmtree(folder, ignore_errors=True)
         return
     print(f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, cores={os.cpu_count()}, "
           f"runs={args.runs}, unit vectors: {args.unit_vectors}", flush=True)
