@@ -37,7 +37,8 @@ _TYPE_CUES: list[tuple[QuestionType, str]] = [
     (QuestionType.DATE, r"khi nao|ngay nao|nam nao|thang nao|bao gio|luc nao|thoi diem nao|"
                         r"(?:vao|trong|tu|den) thoi gian nao|ngay bao nhieu|vao ngay|^when\b|what year|which year|"
                         r"what date"),
-    (QuestionType.QUANTITY, r"bao nhieu|so luong|so nguoi|so hoc vien|tong so|how many|how much"),
+    # "một số người", "những số …" mean "some people", "some …": no count is asked.
+    (QuestionType.QUANTITY, r"bao nhieu|so luong|(?<!mot )(?<!nhung )so (?:nguoi|hoc vien)|tong so|how many|how much"),
     (QuestionType.PERSON,
      r"(^|\s)ai(\s|\?|$)|nguoi nao|nha(?: \w+){1,2} nao|co quan nao|don vi nao|chu tri|la ai|^who\b"),
     (QuestionType.PLACE, r"o dau|tai dau|noi nao|dia diem nao|nuoc nao|quoc gia nao|thanh pho nao|^where\b"),
@@ -66,6 +67,8 @@ _MAGNITUDE = (r"so sanh|cao hon|thap hon|\b(nhieu|it)(?: \w+){0,4} hon\b(?! \d)|
 _COMPARISON = re.compile(rf"{_MAGNITUDE}|khac nhau|khac biet|\bdiffer")
 # Which is higher asks for figures; how two things differ ("sự khác nhau … là gì") does not.
 _MAGNITUDE_COMPARISON = re.compile(_MAGNITUDE)
+# "… là gì?", "mức độ gì cao hơn?": a thing is asked for, "higher" only describes it.
+_ASKS_WHAT = re.compile(r"\bgi\b")
 # "mấy" (how many) and "máy" (machine) share their accent-less form.
 _HOW_MANY_TONED = re.compile(r"\bmấy\b", re.IGNORECASE)
 _HOW_MANY_ACCENTLESS = re.compile(r"\bmay\b")
@@ -123,7 +126,8 @@ def analyze(text: str) -> Question:
     claimed = tuple(dict.fromkeys(numbers_in(claim))) if yes_no else ()
     accentless = looks_accentless(text)
     qtype = _cued_type(claim, accentless) or QuestionType.DESCRIBE
-    if _MAGNITUDE_COMPARISON.search(key) and qtype in (QuestionType.DESCRIBE, QuestionType.ENTITY):
+    if (_MAGNITUDE_COMPARISON.search(key) and qtype in (QuestionType.DESCRIBE, QuestionType.ENTITY)
+            and not _ASKS_WHAT.search(key)):
         qtype = QuestionType.QUANTITY  # "cao hơn", "so sánh": what is compared is a figure
     if yes_no and qtype == QuestionType.DESCRIBE and claimed:
         # The figure claimed tells what kind of fact the evidence must hold.

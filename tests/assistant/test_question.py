@@ -100,6 +100,9 @@ def test_follow_ups_swap_any_slot(follow_up, previous, resolved):
     ("Con đường không gian-thời gian nào là một đường cong?", QuestionType.ENTITY),
     ("Sự khác nhau giữa hai lớp độ phức tạp là gì?", QuestionType.DESCRIBE),     # how, not how much
     ("Tỉnh nào đặt mục tiêu kinh tế số cao hơn?", QuestionType.QUANTITY),        # which is higher: figures
+    ("Yếu tố gì tạo ra sự quan tâm lớn hơn tới năng lượng sạch?", QuestionType.DESCRIBE),   # a thing, not a figure
+    ("Một số người dân cần phải chuẩn bị điều gì?", QuestionType.DESCRIBE),      # "một số": some, not a count
+    ("Số người dùng dịch vụ công trực tuyến là bao nhiêu?", QuestionType.QUANTITY),
 ])
 def test_question_type_cues(question, qtype):
     assert analyze(question).qtype == qtype
