@@ -15,11 +15,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from index import SearchHit, UnitScore
 from ingest import Frame
 from ingest.metadata import PROVINCES
-from ingest.normalize import FIGURE_NUMBER, YEAR, is_accentless_token, match_key, token_text
+from ingest.normalize import FIGURE_NUMBER, YEAR, ascii_key, is_accentless_token, match_key, token_text
 
 from .question import Question, QuestionType
 from .ranker import RAREST_COLUMN, LinearRanker
@@ -43,8 +45,14 @@ _NUMBER_WORD = re.compile(r"\b(hai|ba|bốn|sáu|bảy|tám|chín|mười|trăm|
 # one; it counts nothing.
 _NAMED_BY_NUMBER = re.compile(r"\b(?:nghị quyết|quyết định|nghị định|chỉ thị|thông tư|kế hoạch|công văn|luật|"
                               r"điều|khoản|điểm|chương|phụ lục)(?: số)?\s*$", re.IGNORECASE)
-_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày \d|\btháng \d|\bnăm \d{3,4}\b|\b1\d{3}\b|\b20\d{2}\b",
+# Centuries, decades and "66 triệu năm trước" date things too.
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày \d|\btháng \d|\bnăm \d{3,4}\b|\b1\d{3}\b|\b20\d{2}\b|"
+                   r"\bthế kỷ (?:thứ )?(?:\d+|[IVXL]+)\b|\bthập (?:niên|kỷ) \d|"
+                   r"\d[\d.,]*\s*(?:triệu |nghìn |ngàn |tỷ )?năm (?:trước|sau)\b",
                    re.IGNORECASE)
+# How much without a figure: "hơn một nửa", "phần lớn", "hầu hết" answer "bao nhiêu" and
+# "bao nhiêu phần trăm" questions, more vaguely than a number.
+_SHARE_WORDS = re.compile(r"\b(?:một nửa|phân nửa|phần lớn|hầu hết|đa số|thiểu số|phần nhỏ)\b", re.IGNORECASE)
 # Capitalised phrases that are places, bodies, titles or documents, not a person's name.
 _NOT_NAME_PHRASES = sorted(set(PROVINCES) | {
     "Việt Nam", "UBND", "HĐND", "Ban Thường vụ", "Ban Chấp hành", "Tỉnh ủy", "Tỉnh uỷ", "Bộ Chính trị",
@@ -266,7 +274,7 @@ def _type_fit(question: Question, text: str) -> float:
     names ("Nghị quyết 57", "năm 2030", "Lai Châu") is not an answer."""
     qtype = question.qtype
     if qtype == QuestionType.PERCENT:
-        return 1.0 if _PERCENT.search(text) else 0.0
+        return 1.0 if _PERCENT.search(text) else 0.5 if _SHARE_WORDS.search(text) else 0.0
     # A claim to check ("... năm 2005 phải không?") must find its own figures.
     asked = frozenset() if question.yes_no else _asked_names(question.text)
     if qtype == QuestionType.QUANTITY:
@@ -274,9 +282,11 @@ def _type_fit(question: Question, text: str) -> float:
         numbers = [m for m in FIGURE_NUMBER.finditer(text)
                    if not YEAR.fullmatch(m.group()) and m.group() not in asked_with
                    and not _NAMED_BY_NUMBER.search(text, max(0, m.start() - 24), m.start())]
-        if not numbers and not _NUMBER_WORD.search(text):
-            return 0.0
         counted = _counted_noun(question.text)
+        if not numbers and not _NUMBER_WORD.search(text):
+            # "bao nhiêu phần", "bao nhiêu" alone can take "phần lớn"; a count of things
+            # ("bao nhiêu xã") cannot: "đa số các xã" does not say how many.
+            return 0.5 if not counted and _SHARE_WORDS.search(text) else 0.0
         if not counted:
             return 1.0
         # "bao nhiêu doanh nghiệp": a count reads "7.300 doanh nghiệp" or "bảy nhóm", not
@@ -294,7 +304,11 @@ def _type_fit(question: Question, text: str) -> float:
             return 1.0
         # A title, or one capitalised word past the first ("Miller đã tước bóng", "với
         # Hội đồng Dược phẩm"): a surname or a body, weaker evidence than a full name.
-        return 0.5 if _PERSON_TITLE.search(text) or _has_capitalised_word(names) else 0.0
+        # So does a noun naming people ("các sinh viên", "chỉ dược sĩ") the question lacks,
+        # when it asks who did something; "Ai là Chủ tịch …?" asks for a name.
+        return 0.5 if (_PERSON_TITLE.search(text) or _has_capitalised_word(names)
+                       or (not _ASKS_IDENTITY.search(ascii_key(question.text))
+                           and _names_people(text, question.text))) else 0.0
     if qtype in (QuestionType.PLACE, QuestionType.ENTITY):
         # A proper name (capitalised past the first word) or a figure the question lacks.
         words = re.findall(r"\w+", text)[1:]
@@ -364,6 +378,24 @@ def _has_capitalised_word(names: str) -> bool:
     """A capitalised word past the first that is not an acronym, in a text cleaned by
     _name_candidates."""
     return any(w[0].isupper() and not w.isupper() for w in re.findall(r"\w+", names)[1:])
+
+
+PERSON_NOUNS = Path(__file__).with_name("data") / "person_nouns.txt"
+_ASKS_IDENTITY = re.compile(r"\bai la\b|\bla ai\b|\bnguoi nao la\b|\bwho (is|was)\b")
+
+
+@lru_cache(maxsize=1)
+def _person_nouns() -> re.Pattern:
+    lines = PERSON_NOUNS.read_text(encoding="utf-8").splitlines()
+    nouns = sorted({line.strip() for line in lines if line.strip() and not line.startswith("#")}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, nouns)) + r"|nhà(?: \w+){1,3} học)(?!\w)")
+
+
+def _names_people(text: str, question: str) -> bool:
+    """A noun naming people or a body (assistant/data/person_nouns.txt) that the question
+    does not already name."""
+    asked = question.lower()
+    return any(m.group() not in asked for m in _person_nouns().finditer(text.lower()))
 
 
 def _name_candidates(text: str) -> str:

@@ -161,6 +161,21 @@ def test_a_how_many_question_needs_a_number_in_the_quote():
     # A surname alone is weaker evidence than a full name ("Newton" is asked, "Miller" is not).
     ("Ai tước bóng từ Newton?", "Ở lượt chơi tiếp theo, Miller đã tước bóng từ Newton.", 0.5,
      "Ở lượt chơi tiếp theo, đội khách đã tước bóng từ Newton."),
+    # A noun naming people answers "who" too, more weakly than a name; one the question names does not.
+    ("Ai đã đến hội trường để nghe báo cáo?", "Các sinh viên đã đến hội trường để nghe báo cáo.", 0.5,
+     "Hội trường đã chật kín để nghe báo cáo."),
+    # ... but "Ai là <title>?" asks for a name: "các đại biểu" does not answer it.
+    ("Ai là Bí thư Tỉnh ủy?", "Ông Trần Văn Nam giữ chức Bí thư Tỉnh ủy.", 1.0,
+     "Ban Thường vụ Tỉnh ủy ban hành chương trình; các đại biểu thảo luận."),
+    # A century dates an event.
+    ("Phong trào khuyến học bắt đầu khi nào?", "Phong trào khuyến học bắt đầu vào giữa thế kỷ 18 ở làng.", 1.0,
+     "Phong trào khuyến học bắt đầu ở làng và lan ra cả vùng."),
+    # "hơn một nửa" says how much, more vaguely than a percentage.
+    ("Bao nhiêu phần trăm hộ dân dùng điện thoại thông minh?",
+     "Hơn một nửa hộ dân đã dùng điện thoại thông minh.", 0.5, "Hộ dân đã quen dùng điện thoại thông minh."),
+    # ... but a count of things is a number: "đa số các xã" does not say how many.
+    ("Có bao nhiêu xã có cán bộ chuyên trách?", "Tỉnh có 12 xã có cán bộ chuyên trách.", 1.0,
+     "Đa số các xã chưa có cán bộ chuyên trách."),
 ])
 def test_what_fits_the_required_type(question, fitting, fit, not_fitting):
     asked = analyze(question)
