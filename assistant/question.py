@@ -42,10 +42,11 @@ _TYPE_CUES: list[tuple[QuestionType, str]] = [
     (QuestionType.PERSON,
      r"(^|\s)ai(\s|\?|$)|nguoi nao|nha(?: \w+){1,2} nao|co quan nao|don vi nao|chu tri|la ai|^who\b"),
     (QuestionType.PLACE, r"o dau|tai dau|noi nao|dia diem nao|nuoc nao|quoc gia nao|thanh pho nao|^where\b"),
-    (QuestionType.LIST, r"nhung gi|nhung nhiem vu|nhung giai phap|gom nhung|gom cac|cac nhom|"
-                        r"nhung linh vuc|dia phuong nao|xa nao|phuong nao|ke ten|liet ke|"
+    # "những năm 1980 là gì" names a decade, "kể tên một …" asks for one: not lists.
+    (QuestionType.LIST, r"nhung gi\b|nhung nhiem vu|nhung giai phap|gom nhung|gom cac|cac nhom|"
+                        r"nhung linh vuc|dia phuong nao|xa nao|phuong nao|ke ten(?! mot\b)|liet ke|"
                         r"nhung kho khan|nhung han che|nhung thach thuc|nhom nhiem vu|nhung noi dung|"
-                        r"nhung(?: \w+){1,3} (gi|nao)\b|cac(?: \w+){1,3} nao\b"),
+                        r"nhung(?: (?!la\b)\w+){1,3} (gi|nao)\b|cac(?: (?!la\b)\w+){1,3} nao\b"),
     (QuestionType.ENTITY, r"\b(?!the\b|khi\b|ra\b|luc\b)\w+ nao\b|^which\b|^what \w+ (is|was|did|does)\b"),
 ]
 _INJECTION = re.compile("|".join([

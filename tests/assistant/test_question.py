@@ -103,6 +103,11 @@ def test_follow_ups_swap_any_slot(follow_up, previous, resolved):
     ("Yếu tố gì tạo ra sự quan tâm lớn hơn tới năng lượng sạch?", QuestionType.DESCRIBE),   # a thing, not a figure
     ("Một số người dân cần phải chuẩn bị điều gì?", QuestionType.DESCRIBE),      # "một số": some, not a count
     ("Số người dùng dịch vụ công trực tuyến là bao nhiêu?", QuestionType.QUANTITY),
+    ("Tên của vở kịch được dựng trong những năm 1980 là gì?", QuestionType.DESCRIBE),   # a decade, not a list
+    ("Kể tên một sản phẩm OCOP của xã.", QuestionType.DESCRIBE),                  # one, not a list
+    ("Giai đoạn nào là một trong những giai đoạn hiệu quả nhất?", QuestionType.ENTITY),   # "giai", not "gì"
+    ("Kể tên các sản phẩm OCOP của xã.", QuestionType.LIST),
+    ("Tỉnh cần làm những gì để phát triển kinh tế số?", QuestionType.LIST),
 ])
 def test_question_type_cues(question, qtype):
     assert analyze(question).qtype == qtype
