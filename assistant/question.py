@@ -62,8 +62,9 @@ _FOLLOW_UP_WORDS = re.compile(r"^(the con|vay con|con voi|con|the|vay)\s+|\s*(th
 _YES_NO = re.compile(r"^(co phai (la )?|phai chang |co dung (la |rang )?|co that (la |rang )?|is it true that |"
                      r"^(is|are|was|were|did|does|do) )|(,? (phai|dung|co dung|dung vay) (khong|ko|chu)|"
                      r",? (right|correct))\W*$")
-# "nhiều bác sĩ hơn" puts the noun inside; "nhiều hơn 300" is "more than 300", not a comparison.
-_MAGNITUDE = (r"so sanh|cao hon|thap hon|\b(nhieu|it)(?: \w+){0,4} hon\b(?! \d)|lon hon|nho hon|tham vong hon|"
+# "nhiều bác sĩ hơn" puts the noun inside; "nhiều hơn 300", "lớn hơn 2" are "more than N",
+# not a comparison.
+_MAGNITUDE = (r"so sanh|\b(?:cao|thap|lon|nho|tham vong) hon\b(?! \d)|\b(nhieu|it)(?: \w+){0,4} hon\b(?! \d)|"
               r"chenh lech|\bhigher\b|\blower\b|\bcompare")
 _COMPARISON = re.compile(rf"{_MAGNITUDE}|khac nhau|khac biet|\bdiffer")
 # Which is higher asks for figures; how two things differ ("sự khác nhau … là gì") does not.

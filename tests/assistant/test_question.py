@@ -107,6 +107,7 @@ def test_follow_ups_swap_any_slot(follow_up, previous, resolved):
     ("Kể tên một sản phẩm OCOP của xã.", QuestionType.DESCRIBE),                  # one, not a list
     ("Giai đoạn nào là một trong những giai đoạn hiệu quả nhất?", QuestionType.ENTITY),   # "giai", not "gì"
     ("Kể tên các sản phẩm OCOP của xã.", QuestionType.LIST),
+    ("Giả thuyết nào nói về các số nguyên tố lớn hơn 2?", QuestionType.ENTITY),   # "greater than 2": no comparison
     ("Tỉnh cần làm những gì để phát triển kinh tế số?", QuestionType.LIST),
 ])
 def test_question_type_cues(question, qtype):
