@@ -307,13 +307,12 @@ class HybridIndex(ServedGeneration):
 
 
 def _top_rows(scores: np.ndarray, n: int) -> list[int]:
-    """The n best rows with a positive score, best first (argpartition: O(rows))."""
-    if len(scores) > n:
-        top = np.argpartition(-scores, n)[:n]
-    else:
-        top = np.arange(len(scores))
-    top = top[np.argsort(-scores[top], kind="stable")]
-    return [int(r) for r in top if scores[r] > 0]
+    """The n best rows with a positive score, best first (argpartition over the rows that
+    score at all: at a million units most rows score 0)."""
+    scored = np.flatnonzero(scores > 0)
+    if len(scored) > n:
+        scored = scored[np.argpartition(-scores[scored], n)[:n]]
+    return [int(r) for r in scored[np.argsort(-scores[scored], kind="stable")]]
 
 
 def _dead_rows(segment: Segment, dead: set[str]) -> int:

@@ -83,7 +83,8 @@ def fuse(query: str, dense: Sequence[Key], sparse: Sequence[Key], doc_of: Callab
     if named:
         # A place the question names is metadata, not just one more word: units of
         # documents about it form a third ranking (in dense-then-sparse order).
-        about = {d.doc_id for d in documents if set(named) & set(d.provinces)}
+        wanted = set(named)
+        about = {d.doc_id for d in documents if not wanted.isdisjoint(d.provinces)}
         rankings.append([key for key in candidates if doc_of(key) in about])
         weights.append(config.place_weight)
     named_documents = {d.doc_id for d in documents

@@ -57,3 +57,13 @@ def test_segments_and_dead_documents_score_like_one_index_of_the_live_units(tmp_
     scores = snapshot.sparse.scores(query)
     assert np.all(scores[[0, 3]] == 0)
     assert np.allclose(scores[live], _bm25s([TEXTS[i] for i in live], query), atol=1e-5)
+
+
+def test_a_large_index_leaves_common_terms_out_of_a_query_with_rarer_ones(tmp_path, monkeypatch):
+    from index import sparse
+    monkeypatch.setattr(sparse, "PRUNE_ABOVE_UNITS", len(TEXTS))    # as if this index were large
+    monkeypatch.setattr(sparse, "COMMON_SHARE", 0.3)                 # "số" is in 4 of 8 units, "grdp" in 2
+    snapshot = Snapshot.of([_segment(tmp_path, "seg-000001", TEXTS, 0)], {})
+    assert np.allclose(snapshot.sparse.scores(["số", "grdp"]), _bm25s(TEXTS, ["grdp"]), atol=1e-5)
+    # With no rarer term, the common ones still count.
+    assert np.allclose(snapshot.sparse.scores(["số"]), _bm25s(TEXTS, ["số"]), atol=1e-5)
