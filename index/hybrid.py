@@ -254,7 +254,8 @@ class HybridIndex(ServedGeneration):
     def _write(self, new_documents: dict[str, Document], new_chunks: list[Chunk], gone: set[str],
                on_progress) -> int:
         """One new generation: the live segments (`gone` documents marked dead) plus a
-        segment of the new documents, or all of it compacted into one segment."""
+        segment of the new documents merged with the newest segments no larger than it
+        (merging.py), or, when many rows are dead, everything compacted into one segment."""
         state = self._state
         plan = plan_units(new_chunks, new_documents, self.config.frame_weight, recipe=self.recipe)
         vectors = embed_plan(plan, self.embedder.embed_passages_array, self.embedder.dimension,
@@ -263,7 +264,8 @@ class HybridIndex(ServedGeneration):
         for doc_id in gone:
             dead[state.segments[state.home[doc_id]].name].add(doc_id)
         kept = [s for s in state.segments if len(dead[s.name]) < len(s.documents)]
-        dead_rows = sum(_dead_rows(s, dead[s.name]) for s in kept)
+        dead_rows_of = [_dead_rows(s, dead[s.name]) for s in kept]
+        dead_rows = sum(dead_rows_of)
         total_rows = sum(s.size for s in kept) + len(plan.units)
         # Numbered for people, made unique by a random suffix: after a rebuild numbering
         # starts again, and a reader must never take a new segment for one it has read.
@@ -275,7 +277,7 @@ class HybridIndex(ServedGeneration):
         if dead_rows > self.config.compact_dead_share * max(total_rows, 1):
             merging = len(kept)   # many replaced rows: compact everything
         else:
-            merging = newest_to_merge([s.size - _dead_rows(s, dead[s.name]) for s in kept], len(plan.units),
+            merging = newest_to_merge([s.size - d for s, d in zip(kept, dead_rows_of)], len(plan.units),
                                       self.config.max_segments)
         if merging:
             documents, ordered_chunks, units, unit_vectors = _merged(kept[-merging:], dead, documents,
