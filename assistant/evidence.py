@@ -21,7 +21,7 @@ from pathlib import Path
 from index import SearchHit, UnitScore
 from ingest import Frame
 from ingest.metadata import PROVINCES
-from ingest.normalize import FIGURE_NUMBER, YEAR, ascii_key, is_accentless_token, match_key, token_text
+from ingest.normalize import FIGURE_NUMBER, YEAR, is_accentless_token, match_key, token_text
 
 from .question import Question, QuestionType
 from .ranker import RAREST_COLUMN, LinearRanker
@@ -307,8 +307,7 @@ def _type_fit(question: Question, text: str) -> float:
         # So does a noun naming people ("các sinh viên", "chỉ dược sĩ") the question lacks,
         # when it asks who did something; "Ai là Chủ tịch …?" asks for a name.
         return 0.5 if (_PERSON_TITLE.search(text) or _has_capitalised_word(names)
-                       or (not _ASKS_IDENTITY.search(ascii_key(question.text))
-                           and _names_people(text, question.text))) else 0.0
+                       or (not question.asks_identity and _names_people(text, question.text))) else 0.0
     if qtype in (QuestionType.PLACE, QuestionType.ENTITY):
         # A proper name (capitalised past the first word) or a figure the question lacks.
         words = re.findall(r"\w+", text)[1:]
@@ -381,7 +380,6 @@ def _has_capitalised_word(names: str) -> bool:
 
 
 PERSON_NOUNS = Path(__file__).with_name("data") / "person_nouns.txt"
-_ASKS_IDENTITY = re.compile(r"\bai la\b|\bla ai\b|\bnguoi nao la\b|\bwho (is|was)\b")
 
 
 @lru_cache(maxsize=1)

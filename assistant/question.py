@@ -79,6 +79,9 @@ _HOW_MANY_ACCENTLESS = re.compile(r"\bmay\b")
 _SUPERLATIVE = re.compile(r"\b(cao|thap|nhieu|lon|nho|tham vong) nhat\b|dan dau|\b(highest|lowest|most|least)\b")
 # Which end a comparison or ranking asks for: "thấp hơn", "nhỏ nhất" ask for the smaller.
 _SMALLER = re.compile(r"\b(thap|nho) (hon|nhat)\b|\bit hon\b|\b(lower|lowest|least|fewer)\b")
+# Who holds a post ("Ai là …", "… là ai") asks for a name; "Ai đã …" may be answered by
+# "các sinh viên".
+_ASKS_IDENTITY = re.compile(r"\bai la\b|\bla ai\b|\bnguoi nao la\b|\bwho (is|was)\b")
 _EACH_PLACE = re.compile(r"\b(cac|hai|moi|tung) (tinh|dia phuong)\b|\beach province\b")
 _CURRENT = re.compile(r"hien nay|hien tai|hien gio|bay gio|dang la|dang giu|hien dang|\bnow\b|\bcurrent(ly)?\b")
 # The noun phrase a "bao nhiêu X" question counts: what a follow-up's new subject replaces.
@@ -101,6 +104,7 @@ class Question:
     superlative: bool = False                   # "tỉnh nào cao nhất"
     smaller: bool = False                       # the comparison asks which is lower
     current: bool = False                       # "hiện nay": the newest document decides
+    asks_identity: bool = False                 # "Ai là Chủ tịch …?": a name, not "các đại biểu"
     each_place: bool = False                    # "các tỉnh", "mỗi tỉnh": every province answers
     crosslingual: bool = False                  # asked in English: no word of it is in the documents
     resolved_from: str | None = None            # the previous question it was merged with
@@ -146,6 +150,7 @@ def analyze(text: str) -> Question:
                     follow_up_cue=bool(_FOLLOW_UP.search(key)), yes_no=yes_no, claimed=claimed,
                     comparison=bool(_COMPARISON.search(key)), superlative=bool(_SUPERLATIVE.search(key)),
                     smaller=bool(_SMALLER.search(key)), current=bool(_CURRENT.search(key)),
+                    asks_identity=bool(_ASKS_IDENTITY.search(key)),
                     each_place=bool(_EACH_PLACE.search(key)),
                     crosslingual=crosslingual)
 

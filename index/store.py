@@ -36,7 +36,7 @@ from filelock import FileLock, Timeout
 from ingest import Chunk, Document
 
 from .segment import Segment, SegmentInvalid, load_segment
-from .units import UNIT_VECTORS
+from .units import UNIT_VECTORS, stored_recipe
 
 FORMAT_VERSION = 4  # 2: sentence units; 3: heading/body token split; 4: segments, vectors mixed from pieces
 CURRENT = "CURRENT"
@@ -172,7 +172,7 @@ def _check_manifest(manifest) -> None:
     if (not isinstance(embedder, dict) or not isinstance(embedder.get("id"), str)
             or not isinstance(embedder.get("dimension"), int) or embedder["dimension"] < 1):
         raise _Invalid("manifest.json thiếu hoặc sai mục 'embedder'")
-    if embedder.get("unit_vectors", "joint") not in UNIT_VECTORS:
+    if stored_recipe(embedder) not in UNIT_VECTORS:
         raise _Invalid(f"manifest.json: cách nhúng '{embedder.get('unit_vectors')}' không thuộc {UNIT_VECTORS}")
     segments = manifest.get("segments")
     if not isinstance(segments, list) or not all(
