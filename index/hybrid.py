@@ -21,8 +21,8 @@ from .fusion import RRF_K
 from .merging import newest_to_merge
 from .protocol import CorpusTerms
 from .query import QueryVectors, ServedGeneration, checked_query, first_per_chunk, fuse
-from .records import Filters, RetrievalUnit, SearchHit, SyncReport, UnitScore
-from .segment import Segment, write_segment
+from .records import Filters, SearchHit, SyncReport, UnitScore
+from .segment import Segment, UnitRows, write_segment
 from .snapshot import Snapshot
 from .units import embed_plan, plan_units, stored_recipe
 
@@ -273,7 +273,7 @@ class HybridIndex(ServedGeneration):
         name = f"seg-{number:06d}-{uuid.uuid4().hex[:8]}"
         ordered_chunks = new_chunks   # plan_units keeps their order (write_segment checks)
         documents = list(new_documents.values())
-        units, unit_vectors = plan.units, vectors
+        units, unit_vectors = UnitRows.from_units(plan.units, new_chunks), vectors
         if dead_rows > self.config.compact_dead_share * max(total_rows, 1):
             merging = len(kept)   # many replaced rows: compact everything
         else:
@@ -322,23 +322,23 @@ def _dead_rows(segment: Segment, dead: set[str]) -> int:
 
 
 def _merged(segments: list[Segment], dead: dict[str, set[str]], documents: list[Document],
-            chunks: list[Chunk], units: list[RetrievalUnit], vectors: np.ndarray):
+            chunks: list[Chunk], units: UnitRows, vectors: np.ndarray):
     """Every live document of these segments and the new ones, as one segment's content:
-    vectors are copied from the segments, nothing is embedded again."""
-    all_documents, all_chunks, all_units, all_vectors = [], [], [], []
+    vectors are copied from the segments, nothing is embedded again, and units stay
+    arrays (at a million units, Python objects for them cost gigabytes)."""
+    all_documents: list[Document] = []
+    all_chunks: list[Chunk] = []
+    parts: list[tuple[UnitRows, int]] = []
+    all_vectors: list[np.ndarray] = []
     for segment in segments:
-        gone = dead[segment.name]
-        all_documents += [d for d in segment.documents if d.doc_id not in gone]
-        for j, chunk in enumerate(segment.chunks):
-            if chunk.doc_id in gone:
-                continue
-            all_chunks.append(chunk)
-            rows = segment.chunk_rows(j)
-            all_units += [segment.unit(r) for r in rows]
-            all_vectors.append(segment.dense.vectors(np.arange(rows.start, rows.stop)))
+        kept_documents, kept_chunks, kept_units, rows = segment.live_part(dead[segment.name])
+        parts.append((kept_units, len(all_chunks)))
+        all_documents += kept_documents
+        all_chunks += kept_chunks
+        all_vectors.append(segment.dense.vectors(rows))
+    parts.append((units, len(all_chunks)))
     all_vectors.append(vectors)
-    return (all_documents + documents, all_chunks + chunks, all_units + units,
-            np.vstack(all_vectors) if all_vectors else vectors)
+    return all_documents + documents, all_chunks + chunks, UnitRows.joined(parts), np.vstack(all_vectors)
 
 
 def source_exists(source: str) -> bool:

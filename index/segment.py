@@ -84,6 +84,25 @@ class Segment:
         every write ask for it, and a segment never changes)."""
         return self.chunk_doc[self.units["chunk"]]
 
+    def live_part(self, gone: set[str]) -> tuple[list[Document], list[Chunk], UnitRows, np.ndarray]:
+        """What is left of this segment without the `gone` documents: its documents, chunks,
+        their units (chunks numbered from 0) and the rows those units were."""
+        if not gone:
+            return (self.documents, self.chunks, UnitRows(self.units, self.tokens, self.vocab),
+                    np.arange(self.size))
+        alive_chunk = np.array([c.doc_id not in gone for c in self.chunks], dtype=bool)
+        rows = np.flatnonzero(alive_chunk[self.units["chunk"]])
+        table = self.units[rows]   # a copy, renumbered below
+        table["chunk"] = (np.cumsum(alive_chunk) - 1)[table["chunk"]]
+        lengths = table["length"].astype(np.int64)
+        # The kept units' token ranges, gathered: for each token, its unit's old first
+        # token plus its place within the unit.
+        within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        tokens = self.tokens[np.repeat(table["first_token"], lengths) + within]
+        return ([d for d in self.documents if d.doc_id not in gone],
+                [c for c, alive in zip(self.chunks, alive_chunk) if alive],
+                UnitRows(table, np.asarray(tokens, dtype=np.int32), self.vocab), rows)
+
     def chunk_rows(self, chunk: int) -> range:
         return range(int(self.chunk_first[chunk]), int(self.chunk_first[chunk + 1]))
 
@@ -94,41 +113,78 @@ class Segment:
         return self.postings[int(self.terms[term_id]):int(self.terms[term_id + 1])]
 
 
+@dataclass
+class UnitRows:
+    """Units in the array form a segment stores them in (before postings): rows of
+    UNIT_DTYPE, whose `chunk` indexes the segment's chunks, and their tokens as ids into
+    `vocab`. Merging segments joins these arrays; no unit becomes a Python object."""
+    table: np.ndarray   # UNIT_DTYPE
+    tokens: np.ndarray  # int32
+    vocab: list[str]
+
+    @classmethod
+    def from_units(cls, units: list[RetrievalUnit], chunks: list[Chunk]) -> UnitRows:
+        """`units` must come grouped by chunk, chunks in `chunks` order."""
+        chunk_index = {c.chunk_id: i for i, c in enumerate(chunks)}
+        vocab: dict[str, int] = {}
+        ids = [vocab.setdefault(t, len(vocab)) for u in units for t in u.tokens]
+        table = np.zeros(len(units), dtype=UNIT_DTYPE)
+        table["chunk"] = [chunk_index[u.chunk_id] for u in units]
+        table["kind"] = [KINDS.index(u.kind) for u in units]
+        table["start"] = [u.start for u in units]
+        table["end"] = [u.end for u in units]
+        table["heading"] = [u.heading_tokens for u in units]
+        table["length"] = [len(u.tokens) for u in units]
+        if len(units) and np.any(np.diff(table["chunk"]) < 0):
+            raise ValueError("units must be grouped by chunk, in chunk order")
+        return cls(_numbered(table), np.array(ids, dtype=np.int32), list(vocab))
+
+    @classmethod
+    def joined(cls, parts: list[tuple[UnitRows, int]]) -> UnitRows:
+        """One table of these parts in order; each part's chunk numbers are shifted by its
+        offset (where its chunks start among the joined ones) and its tokens renumbered
+        into one vocabulary."""
+        vocab: dict[str, int] = {}
+        tables, tokens = [], []
+        for part, chunk_offset in parts:
+            remap = np.array([vocab.setdefault(t, len(vocab)) for t in part.vocab], dtype=np.int32)
+            table = part.table.copy()
+            table["chunk"] += chunk_offset
+            tables.append(table)
+            tokens.append(remap[part.tokens] if len(part.tokens) else part.tokens)
+        table = np.concatenate(tables) if tables else np.zeros(0, dtype=UNIT_DTYPE)
+        return cls(_numbered(table), np.concatenate(tokens) if tokens else np.zeros(0, np.int32), list(vocab))
+
+
+def _numbered(table: np.ndarray) -> np.ndarray:
+    """The table with `first_token` set: units' tokens stored one after another."""
+    lengths = table["length"].astype(np.int64)
+    table["first_token"] = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(table) else []
+    return table
+
+
 def write_segment(folder: Path, documents: list[Document], chunks: list[Chunk],
-                  units: list[RetrievalUnit], vectors: np.ndarray, ann_threshold: int) -> None:
-    """Write a segment; `units` must come grouped by chunk, chunks in `chunks` order."""
+                  units: UnitRows, vectors: np.ndarray, ann_threshold: int) -> None:
+    """Write a segment of these documents, chunks, units (rows of `vectors`)."""
     folder.mkdir(parents=True)
-    chunk_index = {c.chunk_id: i for i, c in enumerate(chunks)}
-    vocab: dict[str, int] = {}
-    ids = [vocab.setdefault(t, len(vocab)) for u in units for t in u.tokens]
-    lengths = np.array([len(u.tokens) for u in units], dtype=np.int64)
-    table = np.zeros(len(units), dtype=UNIT_DTYPE)
-    table["chunk"] = [chunk_index[u.chunk_id] for u in units]
-    table["kind"] = [KINDS.index(u.kind) for u in units]
-    table["start"] = [u.start for u in units]
-    table["end"] = [u.end for u in units]
-    table["heading"] = [u.heading_tokens for u in units]
-    table["first_token"] = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(units) else []
-    table["length"] = lengths
-    if len(units) and np.any(np.diff(table["chunk"]) < 0):
-        raise ValueError("units must be grouped by chunk, in chunk order")
-    tokens = np.array(ids, dtype=np.int32)
+    n, tokens, lengths = len(units.table), units.tokens, units.table["length"].astype(np.int64)
     # Postings: one (term, unit) pair per distinct term of a unit, with its count.
-    unit_of_token = np.repeat(np.arange(len(units), dtype=np.int64), lengths)
-    pairs, counts = np.unique(tokens.astype(np.int64) * max(len(units), 1) + unit_of_token, return_counts=True)
-    term_of_pair = pairs // max(len(units), 1)
+    unit_of_token = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    pairs, counts = np.unique(tokens.astype(np.int64) * max(n, 1) + unit_of_token, return_counts=True)
+    term_of_pair = pairs // max(n, 1)
     postings = np.zeros(len(pairs), dtype=POSTING_DTYPE)
-    postings["unit"] = pairs % max(len(units), 1)
+    postings["unit"] = pairs % max(n, 1)
     postings["tf"] = counts
-    terms = np.searchsorted(term_of_pair, np.arange(len(vocab) + 1)).astype(np.int64)
+    del pairs, unit_of_token
+    terms = np.searchsorted(term_of_pair, np.arange(len(units.vocab) + 1)).astype(np.int64)
     _write_jsonl(folder / "documents.jsonl", (d.to_dict() for d in documents))
     _write_jsonl(folder / "chunks.jsonl", (c.to_dict() for c in chunks))
-    for name, array in (("units", table), ("tokens", tokens), ("terms", terms), ("postings", postings)):
+    for name, array in (("units", units.table), ("tokens", tokens), ("terms", terms), ("postings", postings)):
         with (folder / f"{name}.npy").open("wb") as handle:
             np.save(handle, array, allow_pickle=False)
             handle.flush()
             os.fsync(handle.fileno())
-    _write_text(folder / "vocab.json", json.dumps(list(vocab), ensure_ascii=False))
+    _write_text(folder / "vocab.json", json.dumps(units.vocab, ensure_ascii=False))
     DenseIndex.build(vectors, ann_threshold).save(folder / "dense.faiss")
 
 

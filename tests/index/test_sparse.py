@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from index.records import RetrievalUnit
-from index.segment import load_segment, write_segment
+from index.segment import UnitRows, load_segment, write_segment
 from index.snapshot import Snapshot
 from ingest import Chunk, Document
 
@@ -31,7 +31,7 @@ def _segment(folder, name, texts, first_doc):
         units.append(RetrievalUnit(row=-1, chunk_id=f"{doc_id}#0", doc_id=doc_id, kind="chunk", start=0,
                                    end=len(text), tokens=text.split()))
     vectors = np.eye(len(texts), 8, dtype=np.float32)
-    write_segment(folder / name, documents, chunks, units, vectors, ann_threshold=10**9)
+    write_segment(folder / name, documents, chunks, UnitRows.from_units(units, chunks), vectors, ann_threshold=10**9)
     return load_segment(folder / name, 8)
 
 
@@ -67,3 +67,26 @@ def test_a_large_index_leaves_common_terms_out_of_a_query_with_rarer_ones(tmp_pa
     assert np.allclose(snapshot.sparse.scores(["số", "grdp"]), _bm25s(TEXTS, ["grdp"]), atol=1e-5)
     # With no rarer term, the common ones still count.
     assert np.allclose(snapshot.sparse.scores(["số"]), _bm25s(TEXTS, ["số"]), atol=1e-5)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_segments_merged_as_arrays_score_like_one_index_of_their_live_units(tmp_path, query):
+    # A merge joins the segments' unit arrays (no Python unit objects): dead documents'
+    # units, tokens and vectors must go, and every other unit keep its own tokens.
+    first = _segment(tmp_path, "seg-000001", TEXTS[:5], 0)
+    second = _segment(tmp_path, "seg-000002", TEXTS[5:], 5)
+    documents, chunks, parts, rows = [], [], [], []
+    for segment, gone in ((first, {"d0", "d3"}), (second, {"d6"})):
+        kept_documents, kept_chunks, units, kept_rows = segment.live_part(gone)
+        parts.append((units, len(chunks)))
+        documents += kept_documents
+        chunks += kept_chunks
+        rows.append(segment.dense.vectors(kept_rows))
+    write_segment(tmp_path / "merged", documents, chunks, UnitRows.joined(parts), np.vstack(rows), 10**9)
+    merged = load_segment(tmp_path / "merged", 8)
+    live = [1, 2, 4, 5, 7]
+    assert [c.doc_id for c in merged.chunks] == [f"d{i}" for i in live]
+    assert [merged.unit_tokens(r) for r in range(merged.size)] == [TEXTS[i].split() for i in live]
+    assert np.array_equal(merged.dense.vectors(), np.eye(5, 8, dtype=np.float32)[[1, 2, 4, 0, 2]])
+    scores = Snapshot.of([merged], {}).sparse.scores(query)
+    assert np.allclose(scores, _bm25s([TEXTS[i] for i in live], query), atol=1e-5)
