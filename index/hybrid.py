@@ -174,7 +174,7 @@ class HybridIndex(ServedGeneration):
             mask[np.concatenate([rows + state.offsets[i] for i, rows in enumerate(allowed)])] = 0
             sparse = sparse + mask
         fused = fuse(query, list(map(int, dense_rows)), _top_rows(sparse, n), state.doc_id,
-                     state.documents.values(), self.config)
+                     state.documents, self.config)
         dense_by_row = dict(zip(map(int, dense_rows), map(float, dense_sims)))
         hits: list[SearchHit] = []
         for row, score in first_per_chunk(fused, state.chunk_id, k):

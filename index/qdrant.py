@@ -189,7 +189,7 @@ class QdrantIndex(ServedGeneration):
             rankings.append([(p.id, p.score) for p in points])
         dense_scores = dict(rankings[0])
         fused = fuse(query, [i for i, _ in rankings[0]], [i for i, _ in rankings[1]] if sparse_query.indices else [],
-                     lambda key: payloads[key]["doc_id"], view.documents.values(), self.config)
+                     lambda key: payloads[key]["doc_id"], view.documents, self.config)
         best = first_per_chunk(fused, lambda key: payloads[key]["chunk_id"], k)
         evidence = self._unit_evidence(view, [payloads[key]["chunk_id"] for key, _ in best], vector, sparse_query)
         hits: list[SearchHit] = []

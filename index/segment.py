@@ -76,7 +76,7 @@ class Segment:
     def unit_tokens(self, row: int) -> list[str]:
         u = self.units[row]
         first = int(u["first_token"])
-        return [self.vocab[i] for i in self.tokens[first:first + int(u["length"])]]
+        return [self.vocab[i] for i in self.tokens[first:first + int(u["length"])].tolist()]
 
     @cached_property
     def unit_docs(self) -> np.ndarray:
@@ -240,7 +240,9 @@ def _check(name, documents, chunks, arrays, vocab, dense, dimension) -> None:
 
 def _load_array(path: Path) -> np.ndarray:
     try:
-        return np.load(path, mmap_mode="r", allow_pickle=False)
+        # A plain ndarray view of the mapping (it keeps the map open): numpy's memmap
+        # subclass runs Python code on every item read, 3 ms a question at a million units.
+        return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
     except ValueError:   # an empty array cannot be mapped; a damaged file fails again below
         return np.load(path, allow_pickle=False)
 
