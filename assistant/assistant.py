@@ -227,7 +227,8 @@ class Assistant:
 
     def _quotes(self, question: Question, relevant: list[Candidate]) -> list[Statement]:
         """The best quote, shorter ones preferred at equal evidence, and a second one when
-        it scores nearly as well (the policy fitted with the ranker's weights)."""
+        it scores nearly as well or the two together are still short: two short sentences
+        read as fast as one long one (the policy fitted with the ranker's weights)."""
         ranker = self.ranker
         if question.qtype == QuestionType.LIST:  # a list is read whole, not in parts
             relevant = [c for c in relevant if c.kind != "window"] or relevant
@@ -235,7 +236,8 @@ class Assistant:
         others = [c for c in relevant if c is not first and not _overlapping(c, first)]
         second = max(others, key=lambda c: c.score - ranker.second_quote_length_penalty * _log_words(c),
                      default=None)
-        if second is None or first.score - second.score >= ranker.second_quote_margin:
+        if second is None or (first.score - second.score >= ranker.second_quote_margin and (
+                _words(first) + _words(second) > ranker.short_pair_words or second.names_other_years)):
             return [Statement(first)]
         return [Statement(first), Statement(second)]
 
@@ -310,8 +312,12 @@ class Assistant:
                       notice=notice, related=hits[:self.config.related])
 
 
+def _words(candidate: Candidate) -> int:
+    return len(candidate.text.split())
+
+
 def _log_words(candidate: Candidate) -> float:
-    return math.log1p(len(candidate.text.split()))
+    return math.log1p(_words(candidate))
 
 
 def _overlapping(a: Candidate, b: Candidate) -> bool:

@@ -24,7 +24,7 @@ from ingest.metadata import PROVINCES
 from ingest.normalize import FIGURE_NUMBER, YEAR, is_accentless_token, match_key, token_text
 
 from .question import Question, QuestionType
-from .ranker import RAREST_COLUMN, LinearRanker
+from .ranker import RAREST_COLUMN, YEAR_MISMATCH_COLUMN, LinearRanker
 from .terms import TermWeights, contains_term, token_string
 
 LONG_SENTENCE_WORDS = 30       # a longer sentence also offers windows of its parts
@@ -88,6 +88,11 @@ class Candidate:
     @property
     def doc_id(self) -> str:
         return self.hit.chunk.doc_id
+
+    @property
+    def names_other_years(self) -> bool:
+        """The quote or its frame names years, none of them the one asked."""
+        return bool(self.features) and self.features[YEAR_MISMATCH_COLUMN] > 0
 
     @property
     def holds_rarest_term(self) -> bool:

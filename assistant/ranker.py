@@ -46,6 +46,7 @@ LEXICAL_FEATURES = ("overlap", "overlap_body", "sparse", "restated", "neighbour_
                     "syllable_pairs", "sparse_rank", "rarest_term")
 _LEXICAL_COLUMNS = frozenset(FEATURES.index(f) for f in LEXICAL_FEATURES)
 RAREST_COLUMN = FEATURES.index("rarest_term")
+YEAR_MISMATCH_COLUMN = FEATURES.index("year_mismatch")
 DEFAULT_PATH = Path(__file__).with_name("data") / "ranker.json"
 
 
@@ -63,6 +64,8 @@ class LinearRanker:
     first_quote_length_penalty: float = 0.0    # per log(1 + words) when choosing the quote
     second_quote_length_penalty: float = 0.0
     second_quote_margin: float = 0.0           # a second quote within this of the first joins it
+    short_pair_words: float = 0.0              # ... as does one whose pair with the first is this short,
+                                               # unless it names only years other than the one asked
     gate_term: float = 0.0                     # answerability: + this when the most specific term is in the quote
 
     def score(self, features: tuple[float, ...], crosslingual: bool = False) -> float:
@@ -100,7 +103,7 @@ class LinearRanker:
             raise RankerError("ranker weights were fitted on other features: run `python -m eval.train_ranker`")
         policy = {k: float(data[k]) for k in ("refuse_below", "refuse_below_crosslingual",
                                                "first_quote_length_penalty", "second_quote_length_penalty",
-                                               "second_quote_margin", "gate_term") if k in data}
+                                               "second_quote_margin", "short_pair_words", "gate_term") if k in data}
         return cls(weights=tuple(float(w) for w in data["weights"]), bias=float(data["bias"]), **policy)
 
 

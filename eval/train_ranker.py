@@ -1,6 +1,6 @@
 """Fit the answer ranker's weights on half of a SQuAD-format set's articles.
 
-    python -m eval.train_ranker [--squad eval/bench/xquad.vi.json] [--seed 0] [--write]
+    python -m eval.train_ranker [--squad eval/bench/xquad.vi.json] [--seed 0] [--write] [--policy-only]
 
 Every sentence and clause the assistant would consider for a question is a row (its
 features from assistant/evidence.py); the label says whether it holds a gold answer.
@@ -10,7 +10,8 @@ against the plain "most similar sentence" baseline. The refusal threshold is cho
 the training half only, from the best candidate's score for the question with its own
 article (answerable) and with its article taken away (unanswerable: a near-miss from
 other documents). With --write, weights, threshold and held-out numbers go into
-assistant/data/ranker.json.
+assistant/data/ranker.json; --policy-only keeps the weights and fits only how quotes are
+chosen and joined.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 
 from assistant import Assistant
 from assistant.evidence import candidates, fits_required_type
-from assistant.ranker import DEFAULT_PATH, FEATURES, LEXICAL_FEATURES, LinearRanker
+from assistant.ranker import DEFAULT_PATH, FEATURES, LEXICAL_FEATURES, YEAR_MISMATCH_COLUMN, LinearRanker
 from hoidap.config import Settings
 from hoidap.runtime import open_index
 
@@ -102,11 +103,12 @@ def top1(rows: list[dict], score) -> float:
 
 
 def answer_policy(rows: list[dict], score, first_penalty: float, second_penalty: float,
-                  margin: float) -> tuple[float, float]:
+                  margin: float, pair_words: float = 0.0) -> tuple[float, float]:
     """(accuracy, median words) when the first quote is chosen by score - first_penalty *
     log(1 + words), and a second, non-overlapping one by score - second_penalty * log(1 +
-    words) is added whenever its score comes within `margin` of the first's (the
-    assistant's composition, assistant/assistant.py)."""
+    words) is added whenever its score comes within `margin` of the first's or the two
+    together have at most `pair_words` words and it names no other year than the one asked
+    (the assistant's composition, assistant/assistant.py)."""
     words_col = FEATURES.index("log_words")
     correct, words = [], []
     for r in rows:
@@ -121,7 +123,9 @@ def answer_policy(rows: list[dict], score, first_penalty: float, second_penalty:
                        or r["spans"][i][1] >= end)), None)
         n = float(np.expm1(r["x"][first, words_col]))
         ok = bool(r["y"][first])
-        if second is not None and raw[first] - raw[second] < margin:
+        short = n + float(np.expm1(r["x"][second, words_col])) <= pair_words + 1e-9 \
+            and not r["x"][second, YEAR_MISMATCH_COLUMN] if second is not None else False
+        if second is not None and (raw[first] - raw[second] < margin or short):
             ok = ok or bool(r["y"][second])
             n += float(np.expm1(r["x"][second, words_col]))
         correct.append(ok)
@@ -129,11 +133,49 @@ def answer_policy(rows: list[dict], score, first_penalty: float, second_penalty:
     return float(np.mean(correct)), float(np.median(words))
 
 
+def fit_policy(train: list[dict], test: list[dict], score) -> tuple[tuple[float, ...], float, float]:
+    """The answer policy (first and second quote length penalties, second-quote margin,
+    short-pair words) most accurate on the training half with a median answer of at most
+    MAX_MEDIAN_WORDS words, and its (accuracy, median words) on the held-out half."""
+    grid = [(first, second, margin, pair) for first in (0.0, 0.5, 1.0, 1.5) for second in (0.0, 0.5, 1.0, 1.5, 2.0)
+            for margin in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0) for pair in (0.0, 30.0, 40.0, 50.0)]
+    train_policy = {choice: answer_policy(train, score, *choice) for choice in grid}
+    affordable = [c for c, (_, words) in train_policy.items() if words <= MAX_MEDIAN_WORDS]
+    # Ties go to the simpler policy (the grid's first): no pairs, smaller margins.
+    policy = max(affordable, key=lambda c: train_policy[c][0]) if affordable else (0.0, 0.0, 0.0, 0.0)
+    return (policy, *answer_policy(test, score, *policy))
+
+
+def refit_policy(train: list[dict], test: list[dict], write: bool) -> int:
+    """--policy-only: the stored weights and thresholds stay; the answer policy is fitted
+    again for them (after a change to how quotes are chosen, without moving the weights)."""
+    data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    stored = LinearRanker.from_json(data)
+    weights = np.array(stored.weights)
+    policy, held_accuracy, held_words = fit_policy(train, test, lambda f: f @ weights + stored.bias)
+    before = answer_policy(test, lambda f: f @ weights + stored.bias, stored.first_quote_length_penalty,
+                           stored.second_quote_length_penalty, stored.second_quote_margin, stored.short_pair_words)
+    names = ("first_quote_length_penalty", "second_quote_length_penalty", "second_quote_margin", "short_pair_words")
+    data.update(zip(names, policy))
+    data["held_out"].update({"answer_holds_gold_with_policy": round(held_accuracy, 4),
+                             "median_answer_quote_words": held_words})
+    print(json.dumps({"policy": dict(zip(names, policy)),
+                      "held_out": {"before": {"answer_holds_gold": round(before[0], 4), "median_words": before[1]},
+                                   "after": {"answer_holds_gold": round(held_accuracy, 4),
+                                             "median_words": held_words}}}, indent=2))
+    if write:
+        DEFAULT_PATH.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"Wrote {DEFAULT_PATH}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--squad", default="eval/bench/xquad.vi.json")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--write", action="store_true", help=f"write weights to {DEFAULT_PATH}")
+    parser.add_argument("--policy-only", action="store_true",
+                        help="keep the stored weights and thresholds; fit only the answer policy again")
     args = parser.parse_args(argv)
     from sklearn.linear_model import LogisticRegression
 
@@ -150,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(train_q)} training questions, {len(test_q)} held-out questions "
           f"(articles split by seed {args.seed})", file=sys.stderr)
     train, test = collect(assistant, train_q), collect(assistant, test_q)
+    if args.policy_only:
+        return refit_policy(train, test, args.write)
     x = np.vstack([r["x"] for r in train])
     y = np.concatenate([r["y"] for r in train])
     model = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
@@ -173,12 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     threshold = float(np.quantile(answerable, MAX_FALSE_REFUSALS))
     held_answerable = best_scores(test, learned, False, gate)
     held_unanswerable = best_scores(test, learned, True, gate)
-    grid = [(first, second, margin) for first in (0.0, 0.5, 1.0, 1.5) for second in (0.0, 0.5, 1.0, 1.5, 2.0)
-            for margin in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)]
-    train_policy = {choice: answer_policy(train, learned, *choice) for choice in grid}
-    affordable = [c for c, (_, words) in train_policy.items() if words <= MAX_MEDIAN_WORDS]
-    policy = max(affordable, key=lambda c: train_policy[c][0]) if affordable else (0.0, 0.0, 0.0)
-    held_accuracy, held_words = answer_policy(test, learned, *policy)
+    policy, held_accuracy, held_words = fit_policy(train, test, learned)
     # A question in another language matches no Vietnamese words: its threshold is set on
     # the same questions with the lexical features zeroed.
     lexical = [FEATURES.index(f) for f in LEXICAL_FEATURES]
@@ -207,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         "first_quote_length_penalty": policy[0],
         "second_quote_length_penalty": policy[1],
         "second_quote_margin": policy[2],
+        "short_pair_words": policy[3],
         "refuse_below_crosslingual": round(cl_threshold, 4),
         "refuse_below": round(threshold, 4),
         "gate_term": gate,

@@ -1,0 +1,53 @@
+"""The answer policy train_ranker fits is the one the assistant applies: a second quote
+joins the first when it scores nearly as well, or when the two together are short."""
+
+import math
+
+import numpy as np
+import pytest
+
+from assistant.ranker import FEATURES, LinearRanker
+from eval.train_ranker import answer_policy
+
+WORDS = FEATURES.index("log_words")
+
+
+def _row(scores, words, gold):
+    """One question's candidates: the first feature column carries the score (weights
+    pick it), log_words their length, y whether each holds the gold answer."""
+    x = np.zeros((len(scores), len(FEATURES)))
+    x[:, 0] = scores
+    x[:, WORDS] = [math.log1p(w) for w in words]
+    spans = [("d", 100 * i, 100 * i + 50) for i in range(len(scores))]
+    return {"x": x, "y": np.array(gold, dtype=bool), "spans": spans}
+
+
+def _score(x):
+    return x[:, 0]
+
+
+def test_a_second_quote_joins_when_close_or_when_the_pair_is_short():
+    close = _row([3.0, 2.5], [20, 20], [False, True])
+    far_short = _row([3.0, 0.0], [10, 12], [False, True])
+    far_long = _row([3.0, 0.0], [25, 30], [False, True])
+    rows = [close, far_short, far_long]
+    accuracy, _ = answer_policy(rows, _score, 0.0, 0.0, margin=1.0)
+    assert accuracy == 1 / 3                      # only the close second quote joins
+    accuracy, words = answer_policy(rows, _score, 0.0, 0.0, margin=1.0, pair_words=30)
+    assert accuracy == 2 / 3                      # and the short pair: 22 words
+    assert words == pytest.approx(25.0)           # median of 40, 22 and 25 words
+
+
+def test_the_stored_policy_reads_the_short_pair_rule():
+    ranker = LinearRanker.from_json({"features": list(FEATURES), "weights": [0.0] * len(FEATURES), "bias": 0.0,
+                                     "second_quote_margin": 1.0, "short_pair_words": 30.0})
+    assert ranker.short_pair_words == 30.0
+    older = LinearRanker.from_json({"features": list(FEATURES), "weights": [0.0] * len(FEATURES), "bias": 0.0})
+    assert older.short_pair_words == 0.0          # a file fitted before the rule: no pairs
+
+
+def test_a_short_second_quote_about_another_year_does_not_join():
+    other_year = _row([3.0, 0.0], [10, 12], [False, True])
+    other_year["x"][1, FEATURES.index("year_mismatch")] = 1.0
+    accuracy, _ = answer_policy([other_year], _score, 0.0, 0.0, margin=1.0, pair_words=30)
+    assert accuracy == 0.0
