@@ -236,8 +236,8 @@ class Assistant:
         others = [c for c in relevant if c is not first and not _overlapping(c, first)]
         second = max(others, key=lambda c: c.score - ranker.second_quote_length_penalty * _log_words(c),
                      default=None)
-        if second is None or (first.score - second.score >= ranker.second_quote_margin and (
-                _words(first) + _words(second) > ranker.short_pair_words or second.names_other_years)):
+        if second is None or not ranker.second_joins(first.score - second.score, _words(first) + _words(second),
+                                                     second.names_other_years):
             return [Statement(first)]
         return [Statement(first), Statement(second)]
 

@@ -74,6 +74,13 @@ class LinearRanker:
         skip = _LEXICAL_COLUMNS if crosslingual else ()
         return self.bias + sum(w * f for i, (w, f) in enumerate(zip(self.weights, features)) if i not in skip)
 
+    def second_joins(self, score_gap: float, pair_words: int, names_other_years: bool) -> bool:
+        """Whether a second quote joins the first: it scores within second_quote_margin of
+        it, or the two together have at most short_pair_words words and it names no year
+        other than the one asked."""
+        return score_gap < self.second_quote_margin or (pair_words <= self.short_pair_words
+                                                         and not names_other_years)
+
     def threshold(self, crosslingual: bool = False) -> float:
         return self.refuse_below_crosslingual if crosslingual else self.refuse_below
 

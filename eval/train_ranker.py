@@ -110,6 +110,7 @@ def answer_policy(rows: list[dict], score, first_penalty: float, second_penalty:
     together have at most `pair_words` words and it names no other year than the one asked
     (the assistant's composition, assistant/assistant.py)."""
     words_col = FEATURES.index("log_words")
+    policy = LinearRanker(weights=(), second_quote_margin=margin, short_pair_words=pair_words)
     correct, words = [], []
     for r in rows:
         if not len(r["y"]):
@@ -121,13 +122,14 @@ def answer_policy(rows: list[dict], score, first_penalty: float, second_penalty:
         order = np.argsort(-(raw - second_penalty * r["x"][:, words_col]))
         second = next((int(i) for i in order if i != first and (r["spans"][i][0] != doc or r["spans"][i][2] <= start
                        or r["spans"][i][1] >= end)), None)
-        n = float(np.expm1(r["x"][first, words_col]))
+        n = round(float(np.expm1(r["x"][first, words_col])))   # log1p(words) back to words
         ok = bool(r["y"][first])
-        short = n + float(np.expm1(r["x"][second, words_col])) <= pair_words + 1e-9 \
-            and not r["x"][second, YEAR_MISMATCH_COLUMN] if second is not None else False
-        if second is not None and (raw[first] - raw[second] < margin or short):
-            ok = ok or bool(r["y"][second])
-            n += float(np.expm1(r["x"][second, words_col]))
+        if second is not None:
+            second_words = round(float(np.expm1(r["x"][second, words_col])))
+            if policy.second_joins(raw[first] - raw[second], n + second_words,
+                                   bool(r["x"][second, YEAR_MISMATCH_COLUMN])):
+                ok = ok or bool(r["y"][second])
+                n += second_words
         correct.append(ok)
         words.append(n)
     return float(np.mean(correct)), float(np.median(words))
