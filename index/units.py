@@ -75,7 +75,7 @@ class UnitPlan:
 
     @property
     def embedded_words(self) -> int:
-        if self.passages:
+        if self.recipe == "late":   # a repeated title is read again in every passage
             return sum(len(self.pieces[p].split()) for passage in self.passages for p in passage)
         return sum(len(p.split()) for p in self.pieces)
 
@@ -151,10 +151,7 @@ def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: 
     heading = chunk_frame.heading
     frame_mix = [(plan.piece(part), frame_weight * _words(part))
                  for part in (chunk_frame.title, chunk_frame.lead) if _HAS_WORD.search(part or "")]
-    # Cut the chunk at every sentence and clause boundary: each stretch is one piece.
-    cuts = sorted({chunk.start, chunk.end, *(p for span in chunk.sentences + chunk.clauses for p in span
-                                             if chunk.start <= p <= chunk.end)})
-    stretches = [(a, b) for a, b in zip(cuts, cuts[1:]) if _HAS_WORD.search(text[a:b])]
+    stretches = _stretches(chunk, text)   # each stretch is one piece
     stretch_pieces = [(a, b, plan.piece(text[a:b].strip()), float(_words(text[a:b]))) for a, b in stretches]
     # Segmented once per stretch too: no word crosses a sentence or clause boundary, so a
     # unit's tokens are its stretches' tokens (segmenting each unit again cost 3x).
@@ -190,12 +187,17 @@ def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: 
         plan.headings.append(unit_heading)
 
 
+def _stretches(chunk: Chunk, text: str) -> list[tuple[int, int]]:
+    """The chunk cut at every sentence and clause boundary (stretches without a word dropped)."""
+    cuts = sorted({chunk.start, chunk.end, *(p for span in chunk.sentences + chunk.clauses for p in span
+                                             if chunk.start <= p <= chunk.end)})
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if _HAS_WORD.search(text[a:b])]
+
+
 def _plan_late_chunk(plan: UnitPlan, chunk: Chunk, document: Document) -> None:
     text = document.text
     heading = chunk.frame_at(document, chunk.start).heading
-    cuts = sorted({chunk.start, chunk.end, *(p for span in chunk.sentences + chunk.clauses for p in span
-                                             if chunk.start <= p <= chunk.end)})
-    stretches = [(a, b) for a, b in zip(cuts, cuts[1:]) if _HAS_WORD.search(text[a:b])]
+    stretches = _stretches(chunk, text)
     passage = len(plan.passages)
     plan.passages.append((plan.piece(heading), *(plan.piece(text[a:b].strip()) for a, b in stretches)))
     stretch_tokens = [search_tokens(text[a:b]) for a, b in stretches]
