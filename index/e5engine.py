@@ -30,12 +30,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .embedders import E5_PASSAGE_PREFIX
+
 log = logging.getLogger(__name__)
 
 SOURCE = Path(__file__).resolve().parent / "csrc" / "e5_states.c"
 FLAGS = ("-O3", "-march=native", "-ffast-math", "-fopenmp", "-shared", "-fPIC")
 STATES_BUDGET = 4096   # tokens per engine call: bounds the activations (~60 MB), no padding
-E5_PASSAGE_PREFIX = "passage: "
 
 _INT_P = ctypes.POINTER(ctypes.c_int)
 _FLOAT_P = ctypes.POINTER(ctypes.c_float)

