@@ -163,20 +163,17 @@ def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: 
     def body_tokens(start: int, end: int) -> list[str]:
         return [t for (a, b), tokens in stretch_tokens.items() if start <= a and b <= end for t in tokens]
 
-    spans = [(chunk.start, chunk.end, "chunk", heading, frame_mix + body(chunk.start, chunk.end))]
-    if len(chunk.sentences) > 1:  # sentences get their own vectors: answers quote sentences
-        spans += [(a, b, "sentence", heading, frame_mix + body(a, b)) for a, b in chunk.sentences]
-    for start, end in chunk.clauses:
-        opening = chunk.frame_at(document, start).short_opening
-        if not opening:   # the sentence's first clause carries its own opening
-            spans.append((start, end, "clause", heading, frame_mix + body(start, end)))
+    spans = []
+    for start, end, kind, opening in _unit_spans(chunk, document):
+        if not opening:   # a chunk, a sentence, or a clause carrying its sentence's opening itself
+            spans.append((start, end, kind, heading, frame_mix + body(start, end)))
         else:
             # A list item means little without its sentence's opening ("… đến năm 2030 như:
             # <clause>"), and a mix of separate vectors loses which year goes with which item
             # (measured: 0.922 vs 0.933 cosine for its question): such a clause is embedded
             # whole, frame and lead in front, the one place words are embedded twice.
             joined = f"{heading}\n{opening} …\n{text[start:end].strip()}"
-            spans.append((start, end, "clause", f"{heading}\n{opening} …", [(plan.piece(joined), 1.0)]))
+            spans.append((start, end, kind, f"{heading}\n{opening} …", [(plan.piece(joined), 1.0)]))
     for start, end, kind, unit_heading, mix in spans:
         if joint:
             mix = [(plan.piece(f"{unit_heading}\n{text[start:end]}"), 1.0)]
@@ -185,6 +182,18 @@ def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: 
                                         start=start, end=end, tokens=head + words, heading_tokens=len(head)))
         plan.mixes.append(tuple(mix))
         plan.headings.append(unit_heading)
+
+
+def _unit_spans(chunk: Chunk, document: Document) -> list[tuple[int, int, str, str]]:
+    """A chunk's retrieval units, whatever the recipe, as (start, end, kind, opening): the
+    chunk; its sentences when it has more than one (answers quote sentences); each clause of
+    a long list sentence, with its sentence's short opening when the clause does not begin
+    the sentence ("" for the others)."""
+    spans = [(chunk.start, chunk.end, "chunk", "")]
+    if len(chunk.sentences) > 1:
+        spans += [(a, b, "sentence", "") for a, b in chunk.sentences]
+    spans += [(a, b, "clause", chunk.frame_at(document, a).short_opening) for a, b in chunk.clauses]
+    return spans
 
 
 def _stretches(chunk: Chunk, text: str) -> list[tuple[int, int]]:
@@ -205,18 +214,15 @@ def _plan_late_chunk(plan: UnitPlan, chunk: Chunk, document: Document) -> None:
     def within(start: int, end: int) -> list[int]:   # positions in the passage (0: the frame)
         return [i for i, (a, b) in enumerate(stretches, start=1) if start <= a and b <= end]
 
-    spans = [(chunk.start, chunk.end, "chunk", heading, within(chunk.start, chunk.end))]
-    if len(chunk.sentences) > 1:
-        spans += [(a, b, "sentence", heading, within(a, b)) for a, b in chunk.sentences]
-    for start, end in chunk.clauses:
-        opening = chunk.frame_at(document, start).short_opening
+    spans = []
+    for start, end, kind, opening in _unit_spans(chunk, document):
         parts = within(start, end)
         if opening:
             # A list item pools its sentence's first stretch too ("… đến năm 2030 như:"),
             # as the other recipes read the opening in front of it.
             sentence = next(s for s in chunk.sentences if s[0] <= start < s[1])
             parts = within(sentence[0], start)[:1] + parts
-        spans.append((start, end, "clause", f"{heading}\n{opening} …" if opening else heading, parts))
+        spans.append((start, end, kind, f"{heading}\n{opening} …" if opening else heading, parts))
     for start, end, kind, unit_heading, parts in spans:
         head = list(_heading_tokens(unit_heading))
         words = [t for i in parts if start <= stretches[i - 1][0] for t in stretch_tokens[i - 1]]
