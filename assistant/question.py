@@ -49,12 +49,17 @@ _TYPE_CUES: list[tuple[QuestionType, str]] = [
                         r"nhung(?: (?!la\b)\w+){1,3} (gi|nao)\b|cac(?: (?!la\b)\w+){1,3} nao\b"),
     (QuestionType.ENTITY, r"\b(?!the\b|khi\b|ra\b|luc\b)\w+ nao\b|^which\b|^what \w+ (is|was|did|does)\b"),
 ]
+# Where a request to the assistant starts: the question's start, or "hãy", "bạn", "giúp tôi",
+# "và" ("bỏ qua … và viết …").
+_ADDRESSED = r"(?:^|\b(?:hay|ban|giup (?:toi|minh)|va) )"
 _INJECTION = re.compile("|".join([
     r"bo qua .{0,30}(huong dan|chi dan|quy tac|yeu cau)", r"quen .{0,20}(huong dan|chi dan|quy tac)",
     r"ignore .{0,30}(instruction|prompt|rule)", r"system prompt", r"prompt he thong",
-    r"tu (gio|bay gio|nay) ban la", r"dong vai", r"gia vo la", r"jailbreak",
-    r"(viet|sang tac|lam) (mot )?(bai tho|bai hat|truyen|code|ma nguon|chuong trinh)",
-    r"tiet lo .{0,20}(huong dan|cau hinh)"]))
+    r"tu (gio|bay gio|nay) ban la", r"gia vo la", r"jailbreak", r"tiet lo .{0,20}(huong dan|cau hinh)",
+    # Asked of the assistant ("Hãy đóng vai …", "Viết một bài thơ …"); "đóng vai trò" (plays a
+    # role), "Ai đóng vai …" and "Ai đã viết bài thơ …" are questions about the documents.
+    rf"{_ADDRESSED}dong vai\b(?! tro)",
+    rf"{_ADDRESSED}(viet|sang tac|lam) (cho (toi|minh) )?(mot )?(bai tho|bai hat|truyen|code|ma nguon|chuong trinh)"]))
 _FOLLOW_UP = re.compile(r"^(con|the con|vay con|the|vay|con voi)\b|thi sao\W*$|the nao\W*$|ra sao\W*$")
 # Words of a follow-up that only say "and what about": never its new subject.
 _FOLLOW_UP_WORDS = re.compile(r"^(the con|vay con|con voi|con|the|vay)\s+|\s*(thi sao|the nao|ra sao)\W*$|\?$")
@@ -62,13 +67,19 @@ _FOLLOW_UP_WORDS = re.compile(r"^(the con|vay con|con voi|con|the|vay)\s+|\s*(th
 _YES_NO = re.compile(r"^(co phai (la )?|phai chang |co dung (la |rang )?|co that (la |rang )?|is it true that |"
                      r"^(is|are|was|were|did|does|do) )|(,? (phai|dung|co dung|dung vay) (khong|ko|chu)|"
                      r",? (right|correct))\W*$")
+# A comparison asks which of two or more things is higher, or how they differ.
+_COMPARE = re.compile(r"so sanh|chenh lech|\bcompare")
 # "nhiều bác sĩ hơn" puts the noun inside; "nhiều hơn 300", "lớn hơn 2" are "more than N",
 # not a comparison.
-_MAGNITUDE = (r"so sanh|\b(?:cao|thap|lon|nho|tham vong) hon\b(?! \d)|\b(nhieu|it)(?: \w+){0,4} hon\b(?! \d)|"
-              r"chenh lech|\bhigher\b|\blower\b|\bcompare")
-_COMPARISON = re.compile(rf"{_MAGNITUDE}|khac nhau|khac biet|\bdiffer")
-# Which is higher asks for figures; how two things differ ("sự khác nhau … là gì") does not.
-_MAGNITUDE_COMPARISON = re.compile(_MAGNITUDE)
+_COMPARATIVE = re.compile(r"\b(?:cao|thap|lon|nho|tham vong) hon\b(?! \d)|\b(nhieu|it)(?: \w+){0,4} hon\b(?! \d)|"
+                          r"\bhigher\b|\blower\b")
+# ... and a comparative compares only against alternatives: "Lai Châu hay Lào Cai", "tỉnh
+# nào", "so với", "giữa". "Một chiếc xe lớn hơn", "sự quan tâm lớn hơn" describe one thing.
+_ALTERNATIVES = re.compile(r"\bhay\b|\bhoac\b|so voi|\bgiua\b|\b\w+ nao\b|\bwhich\b|\bor\b")
+# How things differ: "khác nhau thế nào", "có khác nhau không", "khác biệt giữa"; "nhiều
+# bệnh khác nhau" (various) is not asked.
+_DIFFERENCE = re.compile(r"khac (?:nhau|biet)(?: \w+)? giua|(?:khac nhau|khac biet)(?: (?:nhu )?the nao| ra sao| khong|"
+                         r" o (?:diem|cho) nao|\W*$)|\bdiffer(?:ence|ent)?\b")
 # "… là gì?", "mức độ gì cao hơn?": a thing is asked for, "higher" only describes it.
 _ASKS_WHAT = re.compile(r"\bgi\b")
 # "mấy" (how many) and "máy" (machine) share their accent-less form.
@@ -132,14 +143,16 @@ def analyze(text: str) -> Question:
     claimed = tuple(dict.fromkeys(numbers_in(claim))) if yes_no else ()
     accentless = looks_accentless(text)
     qtype = _cued_type(claim, accentless) or QuestionType.DESCRIBE
-    if (_MAGNITUDE_COMPARISON.search(key) and qtype in (QuestionType.DESCRIBE, QuestionType.ENTITY)
-            and not _ASKS_WHAT.search(key)):
+    provinces = provinces_named_in(text)
+    # Which is higher asks for figures; how two things differ ("sự khác nhau … là gì") does not.
+    magnitude = bool(_COMPARE.search(key) or (_COMPARATIVE.search(key) and (
+        _ALTERNATIVES.search(key) or len(provinces) > 1)))
+    if magnitude and qtype in (QuestionType.DESCRIBE, QuestionType.ENTITY) and not _ASKS_WHAT.search(key):
         qtype = QuestionType.QUANTITY  # "cao hơn", "so sánh": what is compared is a figure
     if yes_no and qtype == QuestionType.DESCRIBE and claimed:
         # The figure claimed tells what kind of fact the evidence must hold.
         qtype = (QuestionType.PERCENT if "%" in claim else
                  QuestionType.DATE if all(YEAR.fullmatch(n) for n in claimed) else QuestionType.QUANTITY)
-    provinces = provinces_named_in(text)
     crosslingual = looks_english(text)
     terms = extract_key_terms(claim, provinces, accentless)
     if yes_no:  # the claimed figure may be wrong: it must not decide which passage is read
@@ -148,7 +161,7 @@ def analyze(text: str) -> Question:
                     years=tuple(dict.fromkeys(YEAR.findall(claim))), accentless=accentless,
                     key_terms=terms, redirect=bool(_INJECTION.search(key)),
                     follow_up_cue=bool(_FOLLOW_UP.search(key)), yes_no=yes_no, claimed=claimed,
-                    comparison=bool(_COMPARISON.search(key)), superlative=bool(_SUPERLATIVE.search(key)),
+                    comparison=magnitude or bool(_DIFFERENCE.search(key)), superlative=bool(_SUPERLATIVE.search(key)),
                     smaller=bool(_SMALLER.search(key)), current=bool(_CURRENT.search(key)),
                     asks_identity=bool(_ASKS_IDENTITY.search(key)),
                     each_place=bool(_EACH_PLACE.search(key)),
