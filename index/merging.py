@@ -3,7 +3,7 @@
 Merging every segment into one whenever they pile up rewrites the whole index every few
 writes: a long ingest saved in batches then does work quadratic in the corpus (each
 64-file batch of a 1,000x corpus would rewrite up to a million units and rebuild their
-HNSW graph). Instead a write merges its new rows with the newest segments that are no
+approximate index). Instead a write merges its new rows with the newest segments that are no
 larger than what is being merged so far, like carries in a binary counter: a unit is
 rewritten about log2(index / batch) times over the life of the index, and segment sizes
 fall from oldest to newest, so a small write never touches the large old segments.

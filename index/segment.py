@@ -7,7 +7,7 @@ postings and vectors. An index is a list of segments; adding documents appends o
                 vocab.json       the segment's terms
                 terms.npy        where each term's postings start (len(vocab) + 1)
                 postings.npy     (unit, term frequency) for each term, units ascending
-                dense.faiss      one vector per unit (flat, or HNSW for a large segment)
+                dense.faiss      one vector per unit (flat, or an inverted file for a large segment)
 
 Arrays are memory-mapped when a segment is opened: unit tokens and postings cost page
 cache, not Python objects, and opening does not read them. Units are stored grouped by
