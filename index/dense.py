@@ -170,5 +170,6 @@ class DenseIndex:
 
     @classmethod
     def load(cls, path: Path) -> DenseIndex:
-        # Memory-mapped: opening a large index does not read its vectors.
+        # Memory-mapped where FAISS supports it (flat segments: opening does not read their
+        # vectors); an inverted file is read whole (1M units: 4.0 GB after opening, HNSW 4.3 GB).
         return cls(faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY))
