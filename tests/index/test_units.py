@@ -113,3 +113,21 @@ def test_late_chunking_reads_each_chunk_once_and_keeps_every_units_search_tokens
     passage, parts = late.pools[item]
     assert late.pieces[late.passages[passage][parts[1]]].startswith("Tỉnh đề ra các mục tiêu cụ thể đến năm 2030")
     assert late.embedded_words < joint.embedded_words / 2
+
+
+def test_scoped_reading_pools_a_sentence_from_its_own_words_and_a_list_item_reads_its_opening():
+    document, chunks = Ingestor().describe_and_chunk("t", "t.txt", TEXT, title="Chương trình chuyển đổi số")
+    scoped = plan_units(chunks, {"t": document}, recipe="scoped")
+    late = plan_units(chunks, {"t": document}, recipe="late")
+    # The same passages as late chunking (every word read once); attention and pooling differ.
+    assert scoped.passages == late.passages
+    assert len(scoped.leads) == len(scoped.passages)
+    for unit, (passage, parts), (_, late_parts) in zip(scoped.units, scoped.pools, late.pools):
+        # The chunk pools its frame too; a sentence or clause only its own words (and a list
+        # item its sentence's opening), whose states already read the frame.
+        assert parts == (late_parts if unit.kind == "chunk" else late_parts[1:])
+    item = next(i for i, u in enumerate(scoped.units) if u.kind == "clause" and TEXT[u.start:u.end].startswith("tỷ lệ"))
+    passage, (opening, *own) = scoped.pools[item]
+    assert all(scoped.leads[passage][part - 1] == opening for part in own)
+    assert scoped.pieces[scoped.passages[passage][opening]].startswith("Tỉnh đề ra các mục tiêu cụ thể đến năm 2030")
+    assert scoped.leads[passage][opening - 1] == 0   # the opening reads only the frame and itself
