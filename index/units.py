@@ -138,9 +138,8 @@ def embed_plan(plan: UnitPlan, embedder: Embedder, batch: int,
         if not isinstance(embedder, ContextualEmbedder):
             raise EmbedderError(LATE_NEEDS_ENGINE)
         passages = [[plan.pieces[p] for p in passage] for passage in plan.passages]
-        if plan.recipe == "scoped":
-            return embedder.embed_pooled(passages, plan.pools, on_progress, leads=plan.leads)
-        return embedder.embed_pooled(passages, plan.pools, on_progress)
+        return embedder.embed_pooled(passages, plan.pools, on_progress,
+                                     leads=plan.leads if plan.recipe == "scoped" else None)
     embed, dimension = embedder.embed_passages_array, embedder.dimension
     order = sorted(range(len(plan.pieces)), key=lambda i: len(plan.pieces[i]))
     piece_vectors = np.zeros((len(plan.pieces), dimension), dtype=np.float32)
