@@ -185,8 +185,8 @@ class Assistant:
             if isinstance(listed, ListAnswer):
                 text, citations = compose_list(listed.lead, list(listed.items))
                 return self._answer(asked, question, hits, text, citations)
-            if listed is not None:  # a sentence that is a whole list by itself
-                text, citations = compose([Statement(listed)])
+            if listed is not None:  # a sentence that is a whole list by itself (after the best quote)
+                text, citations = compose([Statement(c) for c in listed])
                 return self._answer(asked, question, hits, text, citations)
         text, citations = compose(self._select(question, viable), compare=question.comparison)
         return self._answer(asked, question, hits, text, citations)
@@ -262,15 +262,25 @@ class Assistant:
                     break
         return [Statement(c, label=f"Năm {y}") for y, c in sorted(chosen.items())]
 
-    def _list(self, question: Question, viable: list[Candidate]) -> ListAnswer | Candidate | None:
+    def _list(self, question: Question, viable: list[Candidate]) -> ListAnswer | list[Candidate] | None:
         """The enumeration the best whole-sentence evidence belongs to or announces, or a
-        sentence that lists the items itself ("với các nội dung trọng tâm như A, B, C")."""
-        for candidate in [c for c in viable if c.kind != "window"][:3]:
+        sentence that lists the items itself ("với các nội dung trọng tâm như A, B, C").
+
+        A list-shaped sentence that scores clearly less than the best (by more than the
+        ranker's second-quote margin) joins the quote _quotes would give instead of
+        replacing it: it may list what was asked, or something else (replacing lost 5
+        XQuAD answers that the best quote held)."""
+        whole = [c for c in viable if c.kind != "window"][:3]
+        for candidate in whole:
             if not self._relevant(question, candidate):
                 break
+            near = whole[0].score - candidate.score < self.ranker.second_quote_margin
             if candidate.type_fit >= 1.0 and candidate.kind != "clause":
-                return candidate
-            found = find_list(candidate, self.index.chunks_of(candidate.doc_id))
+                if near:
+                    return [candidate]
+                best = self._quotes(question, [c for c in viable if self._relevant(question, c)])[0].candidate
+                return [candidate] if _overlapping(best, candidate) else [best, candidate]
+            found = find_list(candidate, self.index.chunks_of(candidate.doc_id)) if near else None
             if found is not None:
                 return found
         return None

@@ -145,3 +145,24 @@ def test_limits_and_undecodable_text(assistant):
         assistant.ask("kinh tế số " * 100)
     answer = assistant.ask("Mục tiêu kinh tế số của Lào Cai đến năm 2030\udcff?")
     answer.answer.encode("utf-8")
+
+
+def test_a_list_sentence_scored_clearly_lower_joins_the_best_quote_instead_of_replacing_it(assistant):
+    """A list-shaped sentence among the best three answers a list question alone only when
+    it scores nearly as well as the best; further down it may list something else, so
+    the best quote stays first (the scores are set here: no near-tie decides)."""
+    from dataclasses import replace
+
+    from assistant.evidence import candidates
+    question = assistant.understand("Bình dân học vụ số ở Lai Châu có những nội dung trọng tâm nào?")
+    scored = candidates(question, assistant.retrieve(question.text), assistant.term_weights, assistant.ranker)
+    listing = next(c for c in scored if c.kind == "sentence" and c.type_fit >= 1.0)
+    other = next(c for c in scored if c.kind == "sentence" and c.type_fit < 1.0 and c.doc_id == listing.doc_id
+                 and not (c.start < listing.end and listing.start < c.end))
+    margin = assistant.ranker.second_quote_margin
+    top = max(assistant.ranker.threshold(), 0.0) + 5.0   # both clear the refusal threshold
+    best = replace(other, score=top, gate=top)
+    far = replace(listing, score=top - 2 * margin - 0.5, gate=top)
+    assert assistant._list(question, [best, far]) == [best, far]
+    near = replace(listing, score=top - margin / 2, gate=top)
+    assert assistant._list(question, [best, near]) == [near]
