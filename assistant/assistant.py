@@ -211,7 +211,7 @@ class Assistant:
             named = [c for c in relevant if c.type_fit >= 1.0] or [best]
             newest = max(named, key=lambda c: (c.hit.document.date or "", c.score))
             return [Statement(newest, show_date=True)]
-        if len(question.years) > 1:
+        if len(question.years) > 1 and not question.period:
             per_year = self._per_year(question, relevant)
             if len(per_year) > 1:
                 return per_year

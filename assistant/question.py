@@ -95,6 +95,10 @@ _SMALLER = re.compile(r"\b(thap|nho) (hon|nhat)\b|\bit hon\b|\b(lower|lowest|lea
 _ASKS_IDENTITY = re.compile(r"\bai la\b|\bla ai\b|\bnguoi nao la\b|\bwho (is|was)\b")
 _EACH_PLACE = re.compile(r"\b(cac|hai|moi|tung) (tinh|dia phuong)\b|\beach province\b")
 _CURRENT = re.compile(r"hien nay|hien tai|hien gio|bay gio|dang la|dang giu|hien dang|\bnow\b|\bcurrent(ly)?\b")
+# Years that bound one period ("2021-2025", "từ năm 2000 đến năm 2005", "from 2000 to 2005"):
+# the period is asked about, not each year in turn.
+_PERIOD = re.compile(rf"(?<!\d)({YEAR_DIGITS})\s*[-–]\s*({YEAR_DIGITS})(?!\d)|"
+                     rf"(?<!\d)({YEAR_DIGITS}) (?:den|toi|to|until) (?:nam |year )?({YEAR_DIGITS})(?!\d)")
 # The noun phrase a "bao nhiêu X" question counts: what a follow-up's new subject replaces.
 _COUNTED = re.compile(r"(bao nhiêu|mấy|bao nhieu|may)\s+([^?,.;]+?)\s*(\?|$)", re.IGNORECASE)
 
@@ -117,6 +121,7 @@ class Question:
     current: bool = False                       # "hiện nay": the newest document decides
     asks_identity: bool = False                 # "Ai là Chủ tịch …?": a name, not "các đại biểu"
     each_place: bool = False                    # "các tỉnh", "mỗi tỉnh": every province answers
+    period: bool = False                        # the years bound periods ("2021-2025"): not compared one by one
     crosslingual: bool = False                  # asked in English: no word of it is in the documents
     resolved_from: str | None = None            # the previous question it was merged with
     notes: list[str] = field(default_factory=list)
@@ -157,14 +162,16 @@ def analyze(text: str) -> Question:
     terms = extract_key_terms(claim, provinces, accentless)
     if yes_no:  # the claimed figure may be wrong: it must not decide which passage is read
         terms = tuple(t for t in terms if not any(c.isdigit() for c in t))
-    return Question(text=text, qtype=qtype, provinces=provinces,
-                    years=tuple(dict.fromkeys(YEAR.findall(claim))), accentless=accentless,
+    years = tuple(dict.fromkeys(YEAR.findall(claim)))
+    bounding = {year for m in _PERIOD.finditer(ascii_key(claim)) for year in m.groups() if year}
+    return Question(text=text, qtype=qtype, provinces=provinces, years=years, accentless=accentless,
                     key_terms=terms, redirect=bool(_INJECTION.search(key)),
                     follow_up_cue=bool(_FOLLOW_UP.search(key)), yes_no=yes_no, claimed=claimed,
                     comparison=magnitude or bool(_DIFFERENCE.search(key)), superlative=bool(_SUPERLATIVE.search(key)),
                     smaller=bool(_SMALLER.search(key)), current=bool(_CURRENT.search(key)),
                     asks_identity=bool(_ASKS_IDENTITY.search(key)),
                     each_place=bool(_EACH_PLACE.search(key)),
+                    period=len(years) > 1 and set(years) <= bounding,
                     crosslingual=crosslingual)
 
 

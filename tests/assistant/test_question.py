@@ -132,3 +132,17 @@ def test_follow_ups_swap_any_slot(follow_up, previous, resolved):
 ])
 def test_question_type_cues(question, qtype):
     assert analyze(question).qtype == qtype
+
+
+@pytest.mark.parametrize("text, period", [
+    ("Mục tiêu giai đoạn 2026 - 2030 là gì?", True),
+    ("Tốc độ phá rừng 2000-2005 là bao nhiêu?", True),
+    ("Kinh te so tu nam 2026 den nam 2030?", True),
+    ("What was the deforestation rate from 2000 to 2005?", True),
+    ("Tốc độ năm 2000 đến năm 2005 cao hơn bao nhiêu so với năm 1995 đến năm 2000?", True),
+    ("So sánh mục tiêu kinh tế số năm 2026 và năm 2030", False),
+    ("Mục tiêu đến năm 2030 và 2045?", False),
+    ("Mục tiêu kinh tế số đến năm 2030 là bao nhiêu?", False),
+])
+def test_years_that_bound_a_period_are_not_compared_one_by_one(text, period):
+    assert analyze(text).period is period
