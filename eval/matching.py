@@ -6,8 +6,9 @@ Both sides are normalised before a fact is looked for in the answer:
 3. numbers written one way: thousands separators dropped ("2.191" = "2,191" = "2191"),
    decimal comma as a dot ("56,7" = "56.7"), no spaces inside ranges or before "%"
    ("9 - 10 %" = "9-10%").
-A fact matches when its normalised text occurs in the normalised answer on word
-boundaries ("20%" does not match inside "120%").
+A fact matches when its normalised text, without closing punctuation ("sứa lược." as
+"sứa lược", as SQuAD's own scorer drops punctuation), occurs in the normalised answer on
+word boundaries ("20%" does not match inside "120%").
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 import re
 
 from ingest.normalize import NUMBER, canonical_number, collapse_spaces, match_key
+
+_CLOSING = " .,;:!?"   # a fact's closing punctuation (see contains)
 
 
 def normalize(text: str) -> str:
@@ -25,7 +28,9 @@ def normalize(text: str) -> str:
 
 
 def contains(haystack: str, needle: str) -> bool:
-    needle, haystack = normalize(needle), normalize(haystack)
+    # A fact's closing punctuation ("sứa lược.", "Amazon,") is where the span was cut, not
+    # part of the fact; the answer puts its citation there ("sứa lược [1].").
+    needle, haystack = normalize(needle.rstrip(_CLOSING)), normalize(haystack)
     if not needle:
         return False
     pattern = r"(?<![\w.,])" + re.escape(needle) + r"(?![\w]|[.,]\d)"
