@@ -425,4 +425,6 @@ def _wrong_province(question: Question, hit: SearchHit) -> bool:
 
 
 def fits_required_type(question: Question, candidate: Candidate) -> bool:
-    return question.qtype not in REQUIRED_TYPES or candidate.type_fit > 0
+    """The quote holds the kind of fact asked when one is required (a "khi nào" question
+    may be answered by an event; its type_missing feature still counts the absent date)."""
+    return question.qtype not in REQUIRED_TYPES or candidate.type_fit > 0 or question.when_by_event

@@ -99,6 +99,10 @@ _CURRENT = re.compile(r"hien nay|hien tai|hien gio|bay gio|dang la|dang giu|hien
 # the period is asked about, not each year in turn.
 _PERIOD = re.compile(rf"(?<!\d)({YEAR_DIGITS})\s*[-–]\s*({YEAR_DIGITS})(?!\d)|"
                      rf"(?<!\d)({YEAR_DIGITS}) (?:den|toi|to|until) (?:nam |year )?({YEAR_DIGITS})(?!\d)")
+# "Khi nào", "bao giờ" ask when: an event can say it ("khi Đức bắt đầu …", "vào cuối Thế chiến
+# I"); "ngày nào", "năm nào" ask for the date itself.
+_WHEN = re.compile(r"khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|^when\b")
+_DATE_ITSELF = re.compile(r"ngay nao|nam nao|thang nao|ngay bao nhieu|vao ngay|what year|which year|what date")
 # The noun phrase a "bao nhiêu X" question counts: what a follow-up's new subject replaces.
 _COUNTED = re.compile(r"(bao nhiêu|mấy|bao nhieu|may)\s+([^?,.;]+?)\s*(\?|$)", re.IGNORECASE)
 
@@ -122,6 +126,7 @@ class Question:
     asks_identity: bool = False                 # "Ai là Chủ tịch …?": a name, not "các đại biểu"
     each_place: bool = False                    # "các tỉnh", "mỗi tỉnh": every province answers
     period: bool = False                        # the years bound periods ("2021-2025"): not compared one by one
+    when_by_event: bool = False                 # "khi nào": an event may answer, a date is not required
     crosslingual: bool = False                  # asked in English: no word of it is in the documents
     resolved_from: str | None = None            # the previous question it was merged with
     notes: list[str] = field(default_factory=list)
@@ -172,6 +177,8 @@ def analyze(text: str) -> Question:
                     asks_identity=bool(_ASKS_IDENTITY.search(key)),
                     each_place=bool(_EACH_PLACE.search(key)),
                     period=len(years) > 1 and set(years) <= bounding,
+                    when_by_event=qtype == QuestionType.DATE and bool(_WHEN.search(key))
+                    and not _DATE_ITSELF.search(key),
                     crosslingual=crosslingual)
 
 

@@ -146,3 +146,16 @@ def test_question_type_cues(question, qtype):
 ])
 def test_years_that_bound_a_period_are_not_compared_one_by_one(text, period):
     assert analyze(text).period is period
+
+
+@pytest.mark.parametrize("text, by_event", [
+    ("Thời kỳ đóng băng cuối bắt đầu khi nào?", True),      # "vào cuối Thế chiến I" answers it
+    ("Kế hoạch được ban hành vào thời điểm nào?", True),
+    ("When did the programme start?", True),
+    ("Bình dân học vụ số ban hành ngày nào?", False),       # the date itself is asked
+    ("Lai Châu hoàn thành phủ sóng 5G vào năm nào?", False),
+    ("Khi nào Lai Châu ban hành kế hoạch, vào ngày nào?", False),
+    ("Lai Châu có bao nhiêu xã?", False),
+])
+def test_when_may_be_answered_by_an_event_but_which_date_needs_a_date(text, by_event):
+    assert analyze(text).when_by_event is by_event
