@@ -121,6 +121,27 @@ def test_scoped_reading_keeps_a_sentence_to_its_frame_and_itself(built, stock):
     assert np.all(own_scoped > 0.96) and own_scoped.mean() > own_late.mean() + 0.005
 
 
+def test_scoped_passages_with_one_frame_share_its_reading_and_keep_their_vectors(built):
+    """Chunks of one section (same frame) are read behind one copy of it: fewer tokens,
+    the vectors of each chunk read alone (a list item keeps its lead in the same window)."""
+    first, second = [TITLE, *SENTENCES], [TITLE, SENTENCES[2], "Mục tiêu gồm:", "A; B; C"]
+    pools = [(0, [0, 1, 2, 3]), (0, [2]), (1, [0, 1, 2, 3]), (1, [3]), (1, [1])]
+    leads = [[0, 0, 0], [0, 0, 2]]
+    read = []
+    states = built.token_states.scoped_states
+    built.token_states.scoped_states = lambda windows, scopes: read.append(sum(map(len, windows))) or states(
+        windows, scopes)
+    try:
+        together = built.embed_pooled([first, second], pools, leads=leads)
+        shared = sum(read)
+        apart = np.vstack([built.embed_pooled([first], pools[:2], leads=leads[:1]),
+                           built.embed_pooled([second], [(0, parts) for _, parts in pools[2:]], leads=leads[1:])])
+    finally:
+        built.token_states.scoped_states = states
+    assert np.allclose(together, apart, atol=1e-5)
+    assert shared < sum(read) - shared   # the frame read once, not once per passage
+
+
 def test_scoped_reading_of_a_passage_longer_than_the_window(built, stock):
     long_part = " ".join(SENTENCES * 30)                   # ~600 words: beyond 512 tokens
     parts = [TITLE, SENTENCES[0], long_part, SENTENCES[1], SENTENCES[2]]
