@@ -84,6 +84,8 @@ _DIFFERENCE = re.compile(r"khac (?:nhau|biet)(?: \w+)? giua|(?:khac nhau|khac bi
 _ASKS_WHAT = re.compile(r"\bgi\b")
 # "mấy" (how many) and "máy" (machine) share their accent-less form.
 _HOW_MANY_TONED = re.compile(r"\bmấy\b", re.IGNORECASE)
+# ... as do "khí" (gas, air) and "khi" (when): "Loại khí nào …?" asks which gas.
+_GAS_TONED = re.compile(r"\bkhí\b", re.IGNORECASE)
 _HOW_MANY_ACCENTLESS = re.compile(r"\bmay\b")
 # "tỉnh nào cao nhất": every province with the figure is ranked, not two named ones.
 # ("ít nhất" is left out: it also means "at least".)
@@ -191,7 +193,7 @@ def is_follow_up(question: Question) -> bool:
 
 def _cued_type(text: str, accentless: bool) -> QuestionType | None:
     """The type the question's first matching cue gives, None without a cue."""
-    key = ascii_key(text if accentless else _HOW_MANY_TONED.sub("bao nhiêu", text))
+    key = ascii_key(text if accentless else _GAS_TONED.sub("khi_", _HOW_MANY_TONED.sub("bao nhiêu", text)))
     if accentless:   # typed without tones, "may" is far more often "mấy" than "máy"
         key = _HOW_MANY_ACCENTLESS.sub("bao nhieu", key)
     return next((t for t, cue in _TYPE_CUES if re.search(cue, key)), None)

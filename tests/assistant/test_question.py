@@ -155,6 +155,7 @@ def test_years_that_bound_a_period_are_not_compared_one_by_one(text, period):
     ("Bình dân học vụ số ban hành ngày nào?", False),       # the date itself is asked
     ("Lai Châu hoàn thành phủ sóng 5G vào năm nào?", False),
     ("Khi nào Lai Châu ban hành kế hoạch, vào ngày nào?", False),
+    ("Loại khí nào đã làm lửa bùng phát?", False),           # "khí" (gas) is not "khi" (when)
     ("Lai Châu có bao nhiêu xã?", False),
 ])
 def test_when_may_be_answered_by_an_event_but_which_date_needs_a_date(text, by_event):
