@@ -28,6 +28,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -294,8 +295,8 @@ class TokenStates:
             # Room the passage needs: its parts with their end tokens, and for a part with
             # a lead, the lead's length too (the part's positions follow the lead's).
             lengths = [len(ids) + 1 for ids in parts]
-            need = max((sum(lengths[:i]) + (lengths[lead - 1] if lead else 0)
-                        for i, lead in enumerate(leads[p][:len(parts)], start=1)), default=0)
+            need = max((filled + (lengths[lead - 1] if lead else 0)
+                        for filled, lead in zip(accumulate(lengths), leads[p])), default=0)
             if current and len(current) + need > room:
                 close()
             readers.add(p)

@@ -81,7 +81,7 @@ class UnitPlan:
 
     @property
     def embedded_words(self) -> int:
-        if self.recipe in LATE_RECIPES:   # a repeated title is read again in every passage
+        if self.recipe in LATE_RECIPES:   # each passage's frame counted (scoped reads it once per window: fewer)
             return sum(len(self.pieces[p].split()) for passage in self.passages for p in passage)
         return sum(len(p.split()) for p in self.pieces)
 
@@ -243,9 +243,8 @@ def _plan_late_chunk(plan: UnitPlan, chunk: Chunk, document: Document, scoped: b
         plan.units.append(RetrievalUnit(row=-1, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, kind=kind,
                                         start=start, end=end, tokens=head + words, heading_tokens=len(head)))
         # Scoped, a sentence's or clause's tokens already read the frame; its vector pools its
-        # own tokens only (the frame's states, read once per chunk, are shared by all its
-        # units: pooled too, the hard set fell from 0.857 to 0.800 and the public set from
-        # 0.972 to 0.944).
+        # own tokens only (the frame's states are the same for all its units: pooled too,
+        # the hard set fell from 0.857 to 0.800 and the public set from 0.972 to 0.944).
         plan.pools.append((passage, (0, *parts) if kind == "chunk" or not scoped else tuple(parts)))
         plan.headings.append(unit_heading)
 
