@@ -171,6 +171,12 @@ class Assistant:
         if not viable or _year_absent(question, hits) or not (
                 self._relevant(question, viable[0]) or self.ranker.supported(viable[0].features)):
             return self._refusal(asked, question, hits, NO_EVIDENCE_NOTICE)
+        if question.yes_no or question.resolved_from is not None:
+            # Where the year is what is asked about ("Còn năm 2030?" after a 2026 target; a
+            # claim about 2030), a quote naming only other years answers another question,
+            # however well it scores. Elsewhere the year asked may sit in a neighbouring
+            # sentence ("hạn hán năm 2010 …" then "… so với năm 2005"): the ranker weighs it.
+            viable = [c for c in viable if not c.names_other_years] or viable
         tabled = self.table_answers.answer(question, viable)
         if tabled is not None and guard.holds(*tabled):
             return self._answer(asked, question, hits, *tabled)
@@ -204,8 +210,8 @@ class Assistant:
     def _select(self, question: Question, viable: list[Candidate]) -> list[Statement]:
         best = viable[0]
         relevant = [c for c in viable if self._relevant(question, c)]
-        if question.yes_no:
-            return [self._verdict(question, best)]
+        if question.yes_no:   # judged on the quote an answer would lead with
+            return [self._verdict(question, self._quotes(question, relevant or [best])[0].candidate)]
         if question.current and question.qtype == QuestionType.PERSON:
             # "Who is ... now": the newest dated document that names someone decides.
             named = [c for c in relevant if c.type_fit >= 1.0] or [best]

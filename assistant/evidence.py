@@ -287,7 +287,7 @@ def _type_fit(question: Question, text: str) -> float:
         numbers = [m for m in FIGURE_NUMBER.finditer(text)
                    if not YEAR.fullmatch(m.group()) and m.group() not in asked_with
                    and not _NAMED_BY_NUMBER.search(text, max(0, m.start() - 24), m.start())]
-        counted = _counted_noun(question.text)
+        counted = _counted_noun(question)
         if not numbers and not _NUMBER_WORD.search(text):
             # "bao nhiêu phần", "bao nhiêu" alone can take "phần lớn"; a count of things
             # ("bao nhiêu xã") cannot: "đa số các xã" does not say how many.
@@ -329,15 +329,18 @@ def _type_fit(question: Question, text: str) -> float:
 
 
 _COUNTED = re.compile(r"(?:bao nhiêu|mấy)\s+(\w+(?:\s\w+){0,2})", re.IGNORECASE)  # what is counted
+# What a claimed figure counts: "đã hoàn thành 150 nhiệm vụ", not a year or a percentage.
+_CLAIMED_COUNT = re.compile(r"(?<![\w])(?!(?:19|20)\d{2}\b)\d+(?:[.,]\d+)*\s+(?!%)(\w+(?:\s\w+){0,2})")
 _NOT_COUNTED = {"phần", "lần", "năm", "ngày", "tháng", "người", "tuổi", "giờ", "phút", "mét", "km", "thời"}
 _CLASSIFIERS = {"loại", "chiếc", "cái", "con", "dòng", "bộ", "tấm", "bản", "quyển", "cuốn", "căn", "ngôi"}
 _FUNCTION_WORDS = {"của", "có", "được", "đã", "ở", "tại", "trong", "cho", "và", "là", "thì", "đến", "vào", "từ"}
 
 
-def _counted_noun(question: str) -> str:
-    """What "bao nhiêu X" counts ("doanh nghiệp", "sản phẩm"), or "" when X is a unit
-    too general to tell one count from another ("lần", "người", "năm")."""
-    found = _COUNTED.search(question)
+def _counted_noun(question: Question) -> str:
+    """What "bao nhiêu X" counts ("doanh nghiệp", "sản phẩm"), or for a claim to check
+    what its figure counts ("150 nhiệm vụ"); "" when X is a unit too general to tell one
+    count from another ("lần", "người", "năm")."""
+    found = (_CLAIMED_COUNT if question.yes_no else _COUNTED).search(question.text)
     if not found:
         return ""
     words: list[str] = []

@@ -166,3 +166,36 @@ def test_a_list_sentence_scored_clearly_lower_joins_the_best_quote_instead_of_re
     assert assistant._list(question, [best, far]) == [best, far]
     near = replace(listing, score=top - margin / 2, gate=top)
     assert assistant._list(question, [best, near]) == [near]
+
+
+TARGETS_BY_YEAR = ("Mục tiêu chuyển đổi số\n\nNăm 2026, tỉnh phấn đấu tỷ trọng kinh tế số trong GRDP đạt 7%. "
+                   "Đến năm 2030, kinh tế số chiếm khoảng 10% GRDP của tỉnh. Tỉnh phấn đấu hoàn thành 100% nhiệm vụ "
+                   "được giao trong năm. Đến nay, tỉnh đã hoàn thành 128 nhiệm vụ.\n")
+
+
+@pytest.fixture(scope="module")
+def targets_assistant(tmp_path_factory, embedder):
+    from index import HybridIndex
+    from ingest import Ingestor
+    folder = tmp_path_factory.mktemp("targets")
+    (folder / "docs").mkdir()
+    (folder / "docs" / "muc_tieu.txt").write_text(TARGETS_BY_YEAR, encoding="utf-8")
+    loaded = Ingestor().run([str(folder / "docs")])
+    HybridIndex.open(folder / "index", embedder).sync(loaded.documents, loaded.chunks)
+    return Assistant(HybridIndex.open(folder / "index", embedder))
+
+
+def test_a_claim_about_one_year_is_judged_on_that_years_figure(targets_assistant):
+    """The 2026 sentence repeats nearly every word of the claim, but it sets 2026's target:
+    judging a 2030 claim on it would answer "Không đúng" with the wrong figure."""
+    answer = targets_assistant.ask("Có phải năm 2030 tỉnh phấn đấu tỷ trọng kinh tế số trong GRDP đạt 15% không?")
+    assert answer.answer.startswith("Không đúng") and "10% GRDP" in answer.answer and "7%" not in answer.answer
+    follow_up = targets_assistant.ask("Còn năm 2030?", history=["Năm 2026 tỉnh phấn đấu kinh tế số đạt bao nhiêu "
+                                                                "phần trăm GRDP?"])
+    assert "10% GRDP" in follow_up.answer and "7%" not in follow_up.answer
+
+
+def test_a_claimed_count_is_checked_against_a_count_of_the_same_thing(targets_assistant):
+    """"150 nhiệm vụ" is a count of tasks: "100% nhiệm vụ" is a share, not what it claims."""
+    answer = targets_assistant.ask("Có phải tỉnh đã hoàn thành 150 nhiệm vụ không?")
+    assert answer.answer.startswith("Không đúng") and "128 nhiệm vụ" in answer.answer

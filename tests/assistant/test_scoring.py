@@ -193,3 +193,15 @@ def test_when_may_be_answered_by_an_event_and_still_prefers_a_date():
     assert fits_required_type(when, found[event]) and found[dated].type_fit > found[event].type_fit
     year = analyze("Phong trào bắt đầu vào năm nào?")
     assert not fits_required_type(year, sentence_candidates(year, hit([event, dated]))[event])
+
+
+def test_a_claimed_count_fits_a_count_of_the_same_thing_better_than_a_share():
+    """"Có phải … 150 nhiệm vụ không?" checks a count: "128 nhiệm vụ" is one, "100% nhiệm
+    vụ" a share, a weaker fit (the verdict is then judged on the count)."""
+    claim = analyze("Có phải tỉnh đã hoàn thành 150 nhiệm vụ không?")
+    count, share = "Đến nay, tỉnh đã hoàn thành 128 nhiệm vụ.", "Tỉnh phấn đấu hoàn thành 100% nhiệm vụ được giao."
+    found = sentence_candidates(claim, hit([share, count]))
+    assert found[count].type_fit == 1.0 and found[share].type_fit == 0.5
+    # A year is not a count: "năm 2030" in a claim leaves the counted noun to the figure.
+    assert sentence_candidates(analyze("Có phải năm 2030 tỉnh có 20 xã số không?"),
+                               hit(["Năm 2030, tỉnh có 12 xã số."]))["Năm 2030, tỉnh có 12 xã số."].type_fit == 1.0
