@@ -16,7 +16,7 @@ from .compose import Statement, compose, compose_list
 from .evidence import Candidate, candidates, fits_required_type
 from .lists import ListAnswer, find_list
 from .question import Question, QuestionType, analyze, is_follow_up, resolve_follow_up
-from .ranker import LinearRanker, load_ranker
+from .ranker import LinearRanker, ranker_for
 from .records import REFUSAL_MESSAGE, Answer, QuestionError
 from .tabular import TableAnswerer
 from .targets import TargetTable
@@ -64,7 +64,7 @@ class Assistant:
         self.index = index
         self.config = config
         self.llm = llm
-        self.ranker = ranker or load_ranker()
+        self._given_ranker = ranker                 # else the weights fitted for the index's recipe
         self.targets = TargetTable(index)           # the table of targets (web tab, CLI)
         self.table_answers = TableAnswerer(self.targets)
         self.refresh()
@@ -80,6 +80,8 @@ class Assistant:
         terms = self.index.corpus_terms()
         self._terms_of = terms.generation
         self.term_weights = TermWeights(list(terms.chunk_tokens.values()))
+        # A rebuild may have made the vectors another way; the weights follow them.
+        self.ranker = self._given_ranker or ranker_for(self.index.recipe)
 
     def ask(self, question: str, history: Sequence[str | Answer] | None = None,
             province: str | None = None, filters: Filters = Filters()) -> Answer:

@@ -4,6 +4,11 @@ The weights live in `assistant/data/ranker.json` with the names of the features 
 were fitted on; `python -m eval.train_ranker` refits them on one half of a SQuAD-format
 set's articles and records the score on the other half in the same file. Scoring is a
 dot product: no model library is needed at question time.
+
+The similarity features depend on how the index made its unit vectors (index.units
+UNIT_VECTORS: a sentence read alone behind its frame is more or less similar to a
+question than one read in its chunk), so an index built another way than `joint` has
+weights and thresholds of its own, `ranker-<recipe>.json`, fitted on an index built that way.
 """
 
 from __future__ import annotations
@@ -112,6 +117,18 @@ class LinearRanker:
                                                "first_quote_length_penalty", "second_quote_length_penalty",
                                                "second_quote_margin", "short_pair_words", "gate_term") if k in data}
         return cls(weights=tuple(float(w) for w in data["weights"]), bias=float(data["bias"]), **policy)
+
+
+def weights_file(recipe: str = "joint") -> Path:
+    """Where the weights fitted on an index of this unit-vector recipe are kept."""
+    return DEFAULT_PATH if recipe == "joint" else DEFAULT_PATH.with_name(f"ranker-{recipe}.json")
+
+
+def ranker_for(recipe: str) -> LinearRanker:
+    """The weights fitted for this recipe; the joint recipe's where none were (their
+    thresholds then fit less well: refit with `python -m eval.train_ranker --write`)."""
+    own = weights_file(recipe)
+    return load_ranker(own if own.exists() else DEFAULT_PATH)
 
 
 @lru_cache(maxsize=4)

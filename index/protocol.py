@@ -72,6 +72,12 @@ class SearchBackend(Protocol):
         ...
 
     @property
+    def recipe(self) -> str:
+        """How the served unit vectors were made (index.units.UNIT_VECTORS): the stored
+        recipe once something is indexed, else the configured one."""
+        ...
+
+    @property
     def documents(self) -> list[Document]: ...
 
     @property

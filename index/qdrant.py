@@ -369,6 +369,10 @@ class QdrantIndex(ServedGeneration):
             raise IndexStoreError(f"Chỉ mục Qdrant '{self._meta}' thiếu thông tin chung (meta).")
         return meta
 
+    @property
+    def recipe(self) -> str:
+        return self._recipe()
+
     def _recipe(self) -> str:
         """How new unit vectors are made: as the stored ones were, or as configured for a
         new collection (one collection never mixes two recipes)."""

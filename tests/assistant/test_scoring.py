@@ -9,7 +9,7 @@ import pytest
 
 from assistant.evidence import candidates, fits_required_type
 from assistant.question import analyze
-from assistant.ranker import load_ranker
+from assistant.ranker import load_ranker, ranker_for, weights_file
 from assistant.terms import TermWeights, contains_term, key_terms, token_string
 from index import SearchHit, UnitScore
 from ingest import Chunk, Document
@@ -205,3 +205,12 @@ def test_a_claimed_count_fits_a_count_of_the_same_thing_better_than_a_share():
     # A year is not a count: "năm 2030" in a claim leaves the counted noun to the figure.
     assert sentence_candidates(analyze("Có phải năm 2030 tỉnh có 20 xã số không?"),
                                hit(["Năm 2030, tỉnh có 12 xã số."]))["Năm 2030, tỉnh có 12 xã số."].type_fit == 1.0
+
+
+def test_each_unit_vector_recipe_reads_the_weights_fitted_for_it():
+    """Similarity features depend on how the unit vectors were made: the scoped recipe has
+    weights and thresholds of its own; a recipe without them falls back to the joint one's."""
+    assert ranker_for("joint") == load_ranker(weights_file("joint"))
+    assert weights_file("scoped").exists() and ranker_for("scoped") == load_ranker(weights_file("scoped"))
+    assert ranker_for("scoped") != ranker_for("joint")
+    assert not weights_file("late").exists() and ranker_for("late") == ranker_for("joint")

@@ -6,6 +6,8 @@ import shutil
 import numpy as np
 import pytest
 
+from assistant import Assistant
+from assistant.ranker import ranker_for
 from hoidap.messages import LATE_NEEDS_ENGINE
 from index import HybridIndex, IndexConfig
 from index.backends import open_backend
@@ -77,6 +79,7 @@ def test_an_index_built_with_late_chunking_finds_the_right_document(backend, rec
     assert report.embedded_units == len(first.chunks)   # one model input per chunk
     assert index.search("kinh tế số 20% GRDP", 1)[0].chunk.doc_id == "lao_cai_note"
     assert index.search("phủ sóng 5G toàn tỉnh năm 2030", 1)[0].chunk.doc_id == "lai_chau_note"
+    assert index.recipe == recipe and Assistant(index).ranker == ranker_for(recipe)   # the weights fitted for it
     if backend == "qdrant":
         index.close()
     else:   # the recipe is recorded: the index keeps making its vectors this way
