@@ -179,6 +179,11 @@ class Assistant:
             # however well it scores. Elsewhere the year asked may sit in a neighbouring
             # sentence ("hạn hán năm 2010 …" then "… so với năm 2005"): the ranker weighs it.
             viable = [c for c in viable if not c.names_other_years] or viable
+        if question.new_subject:
+            # Likewise "Còn số sản phẩm thì sao?" after a count of enterprises asks about the
+            # products: the previous answer's quote, still closest in words, gives way.
+            subject = ascii_key(question.new_subject)
+            viable = [c for c in viable if subject in ascii_key(f"{c.frame.context} {c.text}")] or viable
         tabled = self.table_answers.answer(question, viable)
         if tabled is not None and guard.holds(*tabled):
             return self._answer(asked, question, hits, *tabled)

@@ -131,6 +131,7 @@ class Question:
     when_by_event: bool = False                 # "khi nào": an event may answer, a date is not required
     crosslingual: bool = False                  # asked in English: no word of it is in the documents
     resolved_from: str | None = None            # the previous question it was merged with
+    new_subject: str = ""                       # what that follow-up asks about instead ("sản phẩm")
     notes: list[str] = field(default_factory=list)
 
     @cached_property
@@ -230,7 +231,7 @@ def resolve_follow_up(question: Question, previous: Question) -> Question:
                              + [f"năm {y}" for y in (question.years or previous.years)[:1]])
             asked = _TYPE_PHRASES.get(previous.qtype, "là gì")
             text = f"{subject[:1].upper()}{subject[1:]} {where} {asked}?".replace("  ", " ")
-    return Question(**{**analyze(text).__dict__, "resolved_from": previous.text})
+    return Question(**{**analyze(text).__dict__, "resolved_from": previous.text, "new_subject": subject})
 
 
 # How a question of each kind is asked, for a follow-up that names only a new subject.

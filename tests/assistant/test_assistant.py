@@ -170,7 +170,8 @@ def test_a_list_sentence_scored_clearly_lower_joins_the_best_quote_instead_of_re
 
 TARGETS_BY_YEAR = ("Mục tiêu chuyển đổi số\n\nNăm 2026, tỉnh phấn đấu tỷ trọng kinh tế số trong GRDP đạt 7%. "
                    "Đến năm 2030, kinh tế số chiếm khoảng 10% GRDP của tỉnh. Tỉnh phấn đấu hoàn thành 100% nhiệm vụ "
-                   "được giao trong năm. Đến nay, tỉnh đã hoàn thành 128 nhiệm vụ.\n")
+                   "được giao trong năm. Đến nay, tỉnh đã hoàn thành 128 nhiệm vụ.\n\nSàn thương mại điện tử của "
+                   "tỉnh đã thu hút trên 500 doanh nghiệp tham gia. Trên 9.000 sản phẩm đã được chào bán.\n")
 
 
 @pytest.fixture(scope="module")
@@ -199,3 +200,11 @@ def test_a_claimed_count_is_checked_against_a_count_of_the_same_thing(targets_as
     """"150 nhiệm vụ" is a count of tasks: "100% nhiệm vụ" is a share, not what it claims."""
     answer = targets_assistant.ask("Có phải tỉnh đã hoàn thành 150 nhiệm vụ không?")
     assert answer.answer.startswith("Không đúng") and "128 nhiệm vụ" in answer.answer
+
+
+def test_a_follow_up_that_changes_what_is_counted_quotes_the_new_count(targets_assistant):
+    """After "… thu hút bao nhiêu doanh nghiệp?", "Còn số sản phẩm thì sao?" asks about the
+    products; the enterprises' sentence still shares more words with the merged question."""
+    answer = targets_assistant.ask("Còn số sản phẩm thì sao?",
+                                   history=["Sàn thương mại điện tử của tỉnh thu hút bao nhiêu doanh nghiệp?"])
+    assert answer.answer.startswith("Trên 9.000 sản phẩm"), answer.answer
