@@ -24,3 +24,11 @@ def test_number_formats_and_dates_printed_from_metadata():
 
 def test_citation_to_a_passage_not_given_fails():
     assert not holds("Kinh tế số [3].", [citation(1, "Kinh tế số")])
+
+
+def test_a_bracketed_number_inside_a_quote_is_its_text_not_a_citation():
+    """Web pages keep footnote marks ("[21]"); quoted, they are the passage's text."""
+    cites = [citation(1, "nhiệt độ sẽ tăng khoảng 0,3 °C mỗi thập kỷ trong thế kỷ [21].")]
+    assert holds("nhiệt độ sẽ tăng khoảng 0,3 °C mỗi thập kỷ trong thế kỷ [21] [1].", cites)
+    # ... but only inside the quote: a marker of its own still has to name a given passage.
+    assert not holds("nhiệt độ sẽ tăng khoảng 0,3 °C mỗi thập kỷ trong thế kỷ [21] [1]. Thêm [21].", cites)
