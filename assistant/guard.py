@@ -14,20 +14,21 @@ from ingest.normalize import numbers_in
 from .records import Citation
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_QUOTED_LEAD = 24   # characters before a bracket that place it inside a quoted passage
 
 
-def _markers(answer: str, citations: list[Citation]) -> list[re.Match]:
-    """The citation markers of an answer: "[n]" outside the quotes it shows."""
-    quoted = [(m.start(), m.end()) for c in citations
-              for quote in {c.quote.strip().rstrip(" .;:,!?")} if _MARKER.search(quote)
-              for m in re.finditer(re.escape(quote), answer)]
-    return [m for m in _MARKER.finditer(answer) if not any(a <= m.start() < b for a, b in quoted)]
+def _markers(answer: str, citations: Sequence[Citation]) -> list[re.Match]:
+    """The citation markers of an answer: "[n]" that is not, with the words before it,
+    part of a cited passage's own text (a chunk may be quoted twice under one marker)."""
+    passages = [c.text for c in citations if _MARKER.search(c.text)]
+    return [m for m in _MARKER.finditer(answer)
+            if not any(answer[max(0, m.start() - _QUOTED_LEAD):m.end()] in text for text in passages)]
 
 
 def cited_numbers(answer: str, citations: Sequence[Citation] = ()) -> list[int]:
     """The passages an answer cites, by marker (given its citations, quotes' own brackets
     are left out)."""
-    return [int(m.group(1)) for m in _markers(answer, list(citations))]
+    return [int(m.group(1)) for m in _markers(answer, citations)]
 
 
 def unsupported_numbers(answer: str, citations: list[Citation]) -> list[str]:

@@ -32,3 +32,14 @@ def test_a_bracketed_number_inside_a_quote_is_its_text_not_a_citation():
     assert holds("nhiệt độ sẽ tăng khoảng 0,3 °C mỗi thập kỷ trong thế kỷ [21] [1].", cites)
     # ... but only inside the quote: a marker of its own still has to name a given passage.
     assert not holds("nhiệt độ sẽ tăng khoảng 0,3 °C mỗi thập kỷ trong thế kỷ [21] [1]. Thêm [21].", cites)
+
+
+def test_a_footnote_in_the_second_quote_of_a_chunk_is_its_text_too():
+    """Two quotes of one chunk share one citation, whose quote is the first: the bracket
+    is still found in the chunk's text."""
+    chunk = ("Nhiệt độ đã tăng 0,3 đến 0,6 °C trong 100 năm qua. "
+             "Nhiệt độ sẽ tăng khoảng 0,3 °C mỗi thập kỷ trong thế kỷ [21].")
+    cite = Citation(n=1, doc_id="d", chunk_id="d#1", title="t", date=None, province="", text=chunk,
+                    quote=chunk[:50], quote_start=0, quote_end=50)
+    assert holds("Nhiệt độ đã tăng 0,3 đến 0,6 °C trong 100 năm qua [1]. "
+                 "Nhiệt độ sẽ tăng khoảng 0,3 °C mỗi thập kỷ trong thế kỷ [21] [1].", [cite])
