@@ -21,7 +21,7 @@ from pathlib import Path
 from index import SearchHit, UnitScore
 from ingest import Frame
 from ingest.metadata import PROVINCES
-from ingest.normalize import FIGURE_NUMBER, YEAR, is_accentless_token, match_key, token_text
+from ingest.normalize import FIGURE_NUMBER, YEAR, YEAR_DIGITS, is_accentless_token, match_key, token_text
 
 from .question import Question, QuestionType
 from .ranker import RAREST_COLUMN, YEAR_MISMATCH_COLUMN, LinearRanker
@@ -330,7 +330,7 @@ def _type_fit(question: Question, text: str) -> float:
 
 _COUNTED = re.compile(r"(?:bao nhiêu|mấy)\s+(\w+(?:\s\w+){0,2})", re.IGNORECASE)  # what is counted
 # What a claimed figure counts: "đã hoàn thành 150 nhiệm vụ", not a year or a percentage.
-_CLAIMED_COUNT = re.compile(r"(?<![\w])(?!(?:19|20)\d{2}\b)\d+(?:[.,]\d+)*\s+(?!%)(\w+(?:\s\w+){0,2})")
+_CLAIMED_COUNT = re.compile(rf"(?<![\w])(?!{YEAR_DIGITS}\b)\d+(?:[.,]\d+)*\s+(?!%)(\w+(?:\s\w+){{0,2}})")
 _NOT_COUNTED = {"phần", "lần", "năm", "ngày", "tháng", "người", "tuổi", "giờ", "phút", "mét", "km", "thời"}
 _CLASSIFIERS = {"loại", "chiếc", "cái", "con", "dòng", "bộ", "tấm", "bản", "quyển", "cuốn", "căn", "ngôi"}
 _FUNCTION_WORDS = {"của", "có", "được", "đã", "ở", "tại", "trong", "cho", "và", "là", "thì", "đến", "vào", "từ"}
