@@ -190,8 +190,12 @@ class Assistant:
         if question.comparison and not question.crosslingual:
             # Side by side only what the question compares: quotes that never name it
             # ("mục tiêu điện gió" over passages on other targets) compare something else.
-            viable = [c for c in viable if c.holds_rarest_term]
-            if not viable:
+            # A comparison of one thing with itself ("thấp hơn bao nhiêu so với hiện nay?")
+            # is not set side by side: its quote is judged like any other.
+            naming = [c for c in viable if c.holds_rarest_term]
+            if naming:
+                viable = naming
+            elif self._side_by_side(question, viable):
                 return self._refusal(asked, question, hits, NO_EVIDENCE_NOTICE)
         if question.qtype == QuestionType.LIST and not question.yes_no:
             listed = self._list(question, viable)
@@ -262,6 +266,12 @@ class Assistant:
         if not claimed:
             return Statement(best)
         return Statement(best, verdict="Đúng" if claimed <= found else "Không đúng")
+
+    def _side_by_side(self, question: Question, viable: list[Candidate]) -> bool:
+        """Whether the question sets things side by side: two provinces or years named, or
+        an answer that would quote one passage per province ("tỉnh nào cao hơn?")."""
+        return (len(question.provinces) > 1 or (len(question.years) > 1 and not question.period)
+                or (not question.provinces and len(self._per_province(question, viable)) > 1))
 
     def _per_year(self, question: Question, relevant: list[Candidate]) -> list[Statement]:
         """One quote per year asked ("so sánh năm 2026 và năm 2030"), each naming only its year."""

@@ -208,3 +208,22 @@ def test_a_follow_up_that_changes_what_is_counted_quotes_the_new_count(targets_a
     answer = targets_assistant.ask("Còn số sản phẩm thì sao?",
                                    history=["Sàn thương mại điện tử của tỉnh thu hút bao nhiêu doanh nghiệp?"])
     assert answer.answer.startswith("Trên 9.000 sản phẩm"), answer.answer
+
+
+SEA_LEVEL = ("Khí hậu kỷ băng hà\n\nTrong đợt lạnh cuối cùng, phần lớn Biển Bắc là đất khô, vì mực nước biển thấp hơn "
+             "khoảng 120 m so với ngày nay. Khi băng tan, nước biển dâng lên và phủ kín vùng đất này.\n")
+
+
+def test_a_comparison_of_one_thing_with_another_time_is_answered(tmp_path, embedder):
+    """"Thấp hơn bao nhiêu so với hiện nay?" sets nothing side by side: the quote answers it,
+    though it names the time in other words ("đợt lạnh cuối cùng", no passage says "thời kỳ
+    băng giá gần nhất")."""
+    from index import HybridIndex
+    from ingest import Ingestor
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "bang_ha.txt").write_text(SEA_LEVEL, encoding="utf-8")
+    loaded = Ingestor().run([str(tmp_path / "docs")])
+    HybridIndex.open(tmp_path / "index", embedder).sync(loaded.documents, loaded.chunks)
+    answer = Assistant(HybridIndex.open(tmp_path / "index", embedder)).ask(
+        "Vào thời kỳ băng giá gần nhất, mực nước biển thấp hơn bao nhiêu so với hiện nay?")
+    assert not answer.refused and "120 m" in answer.answer and answer.grounded
