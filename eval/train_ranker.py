@@ -1,6 +1,7 @@
 """Fit the answer ranker's weights on half of a SQuAD-format set's articles.
 
-    python -m eval.train_ranker [--squad eval/bench/xquad.vi.json] [--seed 0] [--write] [--policy-only]
+    python -m eval.train_ranker [--squad eval/bench/xquad.vi.json] [--seed 0] [--write]
+                                [--policy-only | --refusal-only] [--false-refusals Q]
 
 Every sentence and clause the assistant would consider for a question is a row (its
 features from assistant/evidence.py); the label says whether it holds a gold answer.
@@ -12,7 +13,8 @@ article (answerable) and with its article taken away (unanswerable: a near-miss 
 other documents). With --write, weights, threshold and held-out numbers go into
 assistant/data/ranker.json, or ranker-<recipe>.json for an index whose unit vectors are
 made another way (HOIDAP_UNIT_VECTORS, assistant/ranker.py); --policy-only keeps the
-weights and fits only how quotes are chosen and joined.
+weights and fits only how quotes are chosen and joined; --refusal-only keeps the weights
+and that policy and fits only when to refuse.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -177,6 +180,56 @@ def refit_policy(train: list[dict], test: list[dict], path: Path, write: bool) -
     return 0
 
 
+_LEXICAL = [FEATURES.index(f) for f in LEXICAL_FEATURES]
+
+
+def fit_refusal(train: list[dict], score, quantile: float) -> tuple[float, float, float]:
+    """(gate term, refusal threshold, cross-lingual threshold) from the training half:
+    answerable best scores against near-misses (each question without its own article).
+
+    The gate adds to the best score whether the question's most specific term is in the
+    quote, its frame or its chunk; its weight is chosen for the most near-misses refused
+    with `quantile` of the answerable questions refused. (Adding the quote's cosine
+    similarity scores better here, but absolute similarity does not transfer: XQuAD's
+    near-misses come from other topics, a user's from the same documents; measured
+    0.82-0.88 for off-topic questions over the bundled corpus, as high as XQuAD's
+    answerable ones. How far the best quote stands out from the next ten was tried too:
+    its fitted weight was 0.) A question in another language matches no Vietnamese words:
+    its threshold is set on the same questions with the lexical features zeroed."""
+    def refusals(gate):
+        pos, neg = best_scores(train, score, False, gate), best_scores(train, score, True, gate)
+        return float((neg < np.quantile(pos, quantile)).mean())
+    gate = max((0.0, 1.0, 2.0, 3.0, 4.0, 6.0), key=refusals)
+    threshold = float(np.quantile(best_scores(train, score, False, gate), quantile))
+    crosslingual = lambda features: score(_zeroed(features, _LEXICAL))  # noqa: E731
+    return gate, threshold, float(np.quantile(best_scores(train, crosslingual, False), quantile))
+
+
+def refit_refusal(train: list[dict], test: list[dict], path: Path, quantile: float, write: bool) -> int:
+    """--refusal-only: the stored weights and answer policy stay; the gate term and the
+    refusal thresholds are fitted again at `quantile` (a recipe's weights compared with
+    another's at the same share of answerable questions refused)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    stored = LinearRanker.from_json(data)
+    weights = np.array(stored.weights)
+    score = lambda features: features @ weights + stored.bias  # noqa: E731
+    gate, threshold, cl_threshold = fit_refusal(train, score, quantile)
+    fitted = replace(stored, refuse_below=threshold, refuse_below_crosslingual=cl_threshold, gate_term=gate)
+    shares = lambda ranker: {half: {"false_refusals": round(refused_share(rows, ranker, False), 4),  # noqa: E731
+                                    "near_miss_refusals": round(refused_share(rows, ranker, True), 4)}
+                             for half, rows in (("training", train), ("held_out", test))}
+    data.update({"refuse_below": round(threshold, 4), "refuse_below_crosslingual": round(cl_threshold, 4),
+                 "gate_term": gate, "refusal_quantile": quantile})
+    data["answerable_rule_held_out"] = shares(fitted)["held_out"]
+    print(json.dumps({"gate_term": gate, "refuse_below": round(threshold, 4),
+                      "refuse_below_crosslingual": round(cl_threshold, 4),
+                      "before": shares(stored), "after": shares(fitted)}, indent=2))
+    if write:
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"Wrote {path}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--squad", default="eval/bench/xquad.vi.json")
@@ -186,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="share of the training half's answerable questions the threshold may refuse")
     parser.add_argument("--policy-only", action="store_true",
                         help="keep the stored weights and thresholds; fit only the answer policy again")
+    parser.add_argument("--refusal-only", action="store_true",
+                        help="keep the stored weights and answer policy; fit only the refusal gate again")
     args = parser.parse_args(argv)
     from sklearn.linear_model import LogisticRegression
 
@@ -204,36 +259,21 @@ def main(argv: list[str] | None = None) -> int:
     train, test = collect(assistant, train_q), collect(assistant, test_q)
     if args.policy_only:
         return refit_policy(train, test, weights_file(index.recipe), args.write)
+    if args.refusal_only:
+        return refit_refusal(train, test, weights_file(index.recipe), args.false_refusals, args.write)
     x = np.vstack([r["x"] for r in train])
     y = np.concatenate([r["y"] for r in train])
     model = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
     ranker = LinearRanker(tuple(float(w) for w in model.coef_[0]), float(model.intercept_[0]))
     learned = lambda features: features @ np.array(ranker.weights) + ranker.bias  # noqa: E731
     dense_only = lambda features: features[:, FEATURES.index("dense")]  # noqa: E731
-    # Refusal threshold from the training half: answerable best scores vs near-misses.
-    # The gate adds to the best score whether the question's most specific term is in the
-    # quote, its frame or its chunk; its weight is chosen on the training half for the most near-misses
-    # refused at --false-refusals. (Adding the quote's cosine similarity scores better
-    # here, but absolute similarity does not transfer: XQuAD's near-misses come from other
-    # topics, a user's from the same documents; measured 0.82-0.88 for off-topic questions
-    # over the bundled corpus, as high as XQuAD's answerable ones.)
-    def refusals(gate):
-        pos, neg = best_scores(train, learned, False, gate), best_scores(train, learned, True, gate)
-        return float((neg < np.quantile(pos, args.false_refusals)).mean())
-    # (How far the best quote stands out from the next ten was tried too: its fitted weight was 0.)
-    gate = max((0.0, 1.0, 2.0, 3.0, 4.0, 6.0), key=refusals)
+    gate, threshold, cl_threshold = fit_refusal(train, learned, args.false_refusals)
     answerable = best_scores(train, learned, False, gate)
     unanswerable = best_scores(train, learned, True, gate)
-    threshold = float(np.quantile(answerable, args.false_refusals))
     held_answerable = best_scores(test, learned, False, gate)
     held_unanswerable = best_scores(test, learned, True, gate)
     policy, held_accuracy, held_words = fit_policy(train, test, learned)
-    # A question in another language matches no Vietnamese words: its threshold is set on
-    # the same questions with the lexical features zeroed.
-    lexical = [FEATURES.index(f) for f in LEXICAL_FEATURES]
-    crosslingual = lambda features: learned(_zeroed(features, lexical))  # noqa: E731
-    cl_answerable = best_scores(train, crosslingual, False)
-    cl_threshold = float(np.quantile(cl_answerable, args.false_refusals))
+    crosslingual = lambda features: learned(_zeroed(features, _LEXICAL))  # noqa: E731
     cl_near_miss = best_scores(test, crosslingual, True)
     final = LinearRanker(ranker.weights, ranker.bias, refuse_below=threshold, gate_term=gate)
     tradeoff = {f"{q:.2f}": [round(float((held_answerable < t).mean()), 4),

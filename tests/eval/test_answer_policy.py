@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.ranker import FEATURES, LinearRanker
-from eval.train_ranker import answer_policy
+from eval.train_ranker import answer_policy, fit_refusal, refused_share
 
 WORDS = FEATURES.index("log_words")
 
@@ -51,3 +51,23 @@ def test_a_short_second_quote_about_another_year_does_not_join():
     other_year["x"][1, FEATURES.index("year_mismatch")] = 1.0
     accuracy, _ = answer_policy([other_year], _score, 0.0, 0.0, margin=1.0, pair_words=30)
     assert accuracy == 0.0
+
+
+def _question(best, near_miss, rarest_in_best=0.0):
+    """A question's best quote with its own article and, without it, a near-miss's."""
+    row = _row([best], [20], [True])
+    row["x"][0, FEATURES.index("rarest_term")] = rarest_in_best
+    missing = _row([near_miss], [20], [False])
+    row.update(fit=np.array([True]), fit_missing=np.array([True]), x_missing=missing["x"])
+    return row
+
+
+def test_the_refusal_threshold_refuses_the_asked_share_and_credits_the_rarest_term():
+    # Answerable questions score 0..9 and hold their rarest term; near-misses score 5 without it.
+    rows = [_question(float(s), 5.0, rarest_in_best=1.0) for s in range(10)]
+    gate, threshold, _ = fit_refusal(rows, _score, quantile=0.1)
+    assert gate == 6.0                       # the term's credit lifts answerable questions above near-misses
+    assert threshold == pytest.approx(6.9)   # 10% of the answerable (0 + 6) fall below 6.9
+    ranker = LinearRanker(weights=(1.0,) + (0.0,) * (len(FEATURES) - 1), refuse_below=threshold, gate_term=gate)
+    assert refused_share(rows, ranker, missing=True) == 1.0
+    assert refused_share(rows, ranker, missing=False) == 0.1
