@@ -250,6 +250,11 @@ class Assistant:
         if question.qtype == QuestionType.LIST:  # a list is read whole, not in parts
             relevant = [c for c in relevant if c.kind != "window"] or relevant
         first = max(relevant, key=lambda c: c.score - ranker.first_quote_length_penalty * _log_words(c))
+        # A part of a long sentence that mostly repeats the question may give way to the
+        # smallest sentence or clause holding it (LinearRanker.reads_whole_sentence).
+        sentence = min((c for c in relevant if c.kind != "window" and _within(first, c)), key=_words, default=None)
+        if sentence is not None and ranker.reads_whole_sentence(first.features, _words(sentence)):
+            first = sentence
         others = [c for c in relevant if c is not first and not _overlapping(c, first)]
         second = max(others, key=lambda c: c.score - ranker.second_quote_length_penalty * _log_words(c),
                      default=None)
@@ -355,6 +360,10 @@ def _log_words(candidate: Candidate) -> float:
 
 def _overlapping(a: Candidate, b: Candidate) -> bool:
     return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
+
+
+def _within(part: Candidate, whole: Candidate) -> bool:
+    return part is not whole and part.doc_id == whole.doc_id and whole.start <= part.start and part.end <= whole.end
 
 
 def _year_absent(question: Question, hits: list[SearchHit]) -> bool:

@@ -52,6 +52,8 @@ LEXICAL_FEATURES = ("overlap", "overlap_body", "sparse", "restated", "neighbour_
 _LEXICAL_COLUMNS = frozenset(FEATURES.index(f) for f in LEXICAL_FEATURES)
 RAREST_COLUMN = FEATURES.index("rarest_term")
 YEAR_MISMATCH_COLUMN = FEATURES.index("year_mismatch")
+WINDOW_COLUMN = FEATURES.index("window")
+RESTATED_COLUMN = FEATURES.index("restated")
 DEFAULT_PATH = Path(__file__).with_name("data") / "ranker.json"
 
 
@@ -72,6 +74,9 @@ class LinearRanker:
     short_pair_words: float = 0.0              # ... as does one whose pair with the first is this short,
                                                # unless it names only years other than the one asked
     gate_term: float = 0.0                     # answerability: + this when the most specific term is in the quote
+    whole_sentence_restated: float = float("inf")   # a first quote that is part of a long sentence and
+    whole_sentence_words: float = 0.0               # restates at least this share of the question gives
+                                                    # way to its sentence when that has at most this many words
 
     def score(self, features: tuple[float, ...], crosslingual: bool = False) -> float:
         """Log-odds that the quote holds the answer; a question in another language
@@ -85,6 +90,14 @@ class LinearRanker:
         other than the one asked."""
         return score_gap < self.second_quote_margin or (pair_words <= self.short_pair_words
                                                          and not names_other_years)
+
+    def reads_whole_sentence(self, features: tuple[float, ...], sentence_words: int) -> bool:
+        """Whether a first quote that is part of a long sentence (a window) is replaced by
+        the whole sentence: the part mostly repeats the question, so what answers it is
+        likely in the rest ("quán rượu văn học đầu tiên của Warsaw" when "Momus, …" opens
+        the sentence), and the sentence is short enough to read."""
+        return (features[WINDOW_COLUMN] == 1.0 and features[RESTATED_COLUMN] >= self.whole_sentence_restated
+                and sentence_words <= self.whole_sentence_words)
 
     def threshold(self, crosslingual: bool = False) -> float:
         return self.refuse_below_crosslingual if crosslingual else self.refuse_below
@@ -115,7 +128,8 @@ class LinearRanker:
             raise RankerError("ranker weights were fitted on other features: run `python -m eval.train_ranker`")
         policy = {k: float(data[k]) for k in ("refuse_below", "refuse_below_crosslingual",
                                                "first_quote_length_penalty", "second_quote_length_penalty",
-                                               "second_quote_margin", "short_pair_words", "gate_term") if k in data}
+                                               "second_quote_margin", "short_pair_words", "gate_term",
+                                               "whole_sentence_restated", "whole_sentence_words") if k in data}
         return cls(weights=tuple(float(w) for w in data["weights"]), bias=float(data["bias"]), **policy)
 
 

@@ -227,3 +227,28 @@ def test_a_comparison_of_one_thing_with_another_time_is_answered(tmp_path, embed
     answer = Assistant(HybridIndex.open(tmp_path / "index", embedder)).ask(
         "Vào thời kỳ băng giá gần nhất, mực nước biển thấp hơn bao nhiêu so với hiện nay?")
     assert not answer.refused and "120 m" in answer.answer and answer.grounded
+
+
+CAFE = ("Đời sống văn hóa\n\nĐược nhà văn Arnold Szyfman mở vào năm 1908 ở phố cổ, Momus là nơi gặp gỡ quen thuộc của "
+        "giới nghệ sĩ, quán rượu văn học đầu tiên của thành phố, và cùng với nhà hát nhạc kịch Melodram của Leon "
+        "Schiller đã biến khu phố thành trung tâm văn hóa sôi động nhất của cả vùng. Sau chiến tranh, phần lớn khu "
+        "phố bị phá hủy.\n")
+
+
+def test_a_part_of_a_long_sentence_that_only_restates_the_question_gives_way_to_the_sentence(tmp_path, embedder):
+    """"quán rượu văn học đầu tiên của thành phố" repeats the question; the name asked for
+    is earlier in its sentence."""
+    from dataclasses import replace
+
+    from assistant.ranker import ranker_for
+    from index import HybridIndex
+    from ingest import Ingestor
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "van_hoa.txt").write_text(CAFE, encoding="utf-8")
+    loaded = Ingestor().run([str(tmp_path / "docs")])
+    HybridIndex.open(tmp_path / "index", embedder).sync(loaded.documents, loaded.chunks)
+    ranker = replace(ranker_for("joint"), whole_sentence_restated=0.5, whole_sentence_words=80.0)
+    answer = Assistant(HybridIndex.open(tmp_path / "index", embedder), ranker=ranker).ask(
+        "Quán rượu văn học đầu tiên của thành phố là gì?")
+    assert "Momus" in answer.answer and answer.grounded
+    assert answer.citations[0].quote.startswith("Được nhà văn") and answer.citations[0].quote.endswith("cả vùng.")

@@ -44,6 +44,9 @@ def test_the_stored_policy_reads_the_short_pair_rule():
     assert ranker.short_pair_words == 30.0
     older = LinearRanker.from_json({"features": list(FEATURES), "weights": [0.0] * len(FEATURES), "bias": 0.0})
     assert older.short_pair_words == 0.0          # a file fitted before the rule: no pairs
+    assert older.whole_sentence_words == 0.0      # ... and every quote kept as chosen
+    window = tuple(1.0 if f in ("window", "restated") else 0.0 for f in FEATURES)
+    assert not older.reads_whole_sentence(window, 20)
 
 
 def test_a_short_second_quote_about_another_year_does_not_join():
@@ -71,3 +74,16 @@ def test_the_refusal_threshold_refuses_the_asked_share_and_credits_the_rarest_te
     ranker = LinearRanker(weights=(1.0,) + (0.0,) * (len(FEATURES) - 1), refuse_below=threshold, gate_term=gate)
     assert refused_share(rows, ranker, missing=True) == 1.0
     assert refused_share(rows, ranker, missing=False) == 0.1
+
+
+def test_a_part_of_a_long_sentence_restating_the_question_gives_way_to_its_sentence():
+    # Candidate 0: a window (part of sentence 1) restating most of the question, scored best;
+    # candidate 1: its whole sentence of 35 words, which holds the answer.
+    row = _row([3.0, 1.0], [12, 35], [False, True])
+    row["spans"] = [("d", 40, 120), ("d", 0, 200)]
+    row["x"][0, FEATURES.index("window")] = 1.0
+    row["x"][0, FEATURES.index("restated")] = 0.6
+    assert answer_policy([row], _score, 0.0, 0.0, margin=0.0) == (0.0, 12.0)   # never
+    assert answer_policy([row], _score, 0.0, 0.0, 0.0, 0.0, restated=0.5, sentence_words=40) == (1.0, 35.0)
+    assert answer_policy([row], _score, 0.0, 0.0, 0.0, 0.0, restated=0.7, sentence_words=40)[0] == 0.0
+    assert answer_policy([row], _score, 0.0, 0.0, 0.0, 0.0, restated=0.5, sentence_words=30)[0] == 0.0
