@@ -200,12 +200,10 @@ def refit_policy(train: list[dict], test: list[dict], path: Path, write: bool,
     data = json.loads(path.read_text(encoding="utf-8"))
     stored = LinearRanker.from_json(data)
     weights = np.array(stored.weights)
-    base = tuple(getattr(stored, name) for name in POLICY_NAMES[:4]) if whole_sentence_only else None
-    policy, held_accuracy, held_words = fit_policy(train, test, lambda f: f @ weights + stored.bias, base)
-    before = answer_policy(test, lambda f: f @ weights + stored.bias,
-                           *(getattr(stored, name) for name in POLICY_NAMES[:4]),
-                           *((stored.whole_sentence_restated, stored.whole_sentence_words)
-                             if "whole_sentence_words" in data else (1.0, 0.0)))
+    in_use: tuple[float, ...] = tuple(getattr(stored, name) for name in POLICY_NAMES)
+    policy, held_accuracy, held_words = fit_policy(train, test, lambda f: f @ weights + stored.bias,
+                                                   in_use[:4] if whole_sentence_only else None)
+    before = answer_policy(test, lambda f: f @ weights + stored.bias, *in_use)
     names = POLICY_NAMES
     data.update(zip(names, policy))
     data["held_out"].update({"answer_holds_gold_with_policy": round(held_accuracy, 4),
