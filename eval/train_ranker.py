@@ -38,7 +38,7 @@ from .squad import load_squad, split_by_article
 
 # The refusal threshold's quantile of the training half's answerable best scores. The
 # assistant refuses more than the rows show (type and year checks come first): at 0.01
-# the scoped recipe's weights refuse 2.2% of all XQuAD questions, at 0.03 3.9%.
+# the scoped recipe's weights refuse 2.0% of all XQuAD questions, at 0.03 3.9%.
 MAX_FALSE_REFUSALS = 0.01
 MAX_MEDIAN_WORDS = 37    # quote words; composition adds a little framing: < 40 in all
 
