@@ -228,7 +228,7 @@ class Assistant:
             named = [c for c in relevant if c.type_fit >= 1.0] or [best]
             newest = max(named, key=lambda c: (c.hit.document.date or "", c.score))
             return [Statement(newest, show_date=True)]
-        if len(question.years) > 1 and not question.period:
+        if question.per_year:
             per_year = self._per_year(question, relevant)
             if len(per_year) > 1:
                 return per_year
@@ -275,7 +275,7 @@ class Assistant:
     def _side_by_side(self, question: Question, viable: list[Candidate]) -> bool:
         """Whether the question sets things side by side: two provinces or years named, or
         an answer that would quote one passage per province ("tỉnh nào cao hơn?")."""
-        return (len(question.provinces) > 1 or (len(question.years) > 1 and not question.period)
+        return (len(question.provinces) > 1 or question.per_year
                 or (not question.provinces and len(self._per_province(question, viable)) > 1))
 
     def _per_year(self, question: Question, relevant: list[Candidate]) -> list[Statement]:

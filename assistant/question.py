@@ -134,6 +134,11 @@ class Question:
     new_subject: str = ""                       # what that follow-up asks about instead ("sản phẩm")
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def per_year(self) -> bool:
+        """Two or more years asked about one by one ("năm 2026 và năm 2030"), not a period."""
+        return len(self.years) > 1 and not self.period
+
     @cached_property
     def term_string(self) -> str:
         """The key terms in the token-string form of assistant/terms.py ("|kinh tế|số|")."""

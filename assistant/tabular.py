@@ -57,8 +57,7 @@ class TableAnswerer:
         if question.yes_no:
             return None
         if question.comparison or question.superlative or (
-                len(question.years) > 1 and not question.period
-                and question.qtype in (QuestionType.PERCENT, QuestionType.QUANTITY)):
+                question.per_year and question.qtype in (QuestionType.PERCENT, QuestionType.QUANTITY)):
             return self._compare(question, viable)
         if question.qtype == QuestionType.LIST and len(question.provinces) == 1 and len(question.years) == 1 \
                 and _ASKS_TARGETS.search(ascii_key(question.text)):
