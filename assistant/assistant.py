@@ -252,7 +252,8 @@ class Assistant:
         first = max(relevant, key=lambda c: c.score - ranker.first_quote_length_penalty * _log_words(c))
         # A part of a long sentence that mostly repeats the question may give way to the
         # smallest sentence or clause holding it (LinearRanker.reads_whole_sentence).
-        sentence = min((c for c in relevant if c.kind != "window" and _within(first, c)), key=_words, default=None)
+        sentence = None if first.kind != "window" else min(
+            (c for c in relevant if c.kind != "window" and _within(first, c)), key=_words, default=None)
         if sentence is not None and ranker.reads_whole_sentence(first.features, _words(sentence)):
             first = sentence
         others = [c for c in relevant if c is not first and not _overlapping(c, first)]

@@ -96,7 +96,8 @@ class LinearRanker:
         the whole sentence: the part mostly repeats the question, so what answers it is
         likely in the rest ("quán rượu văn học đầu tiên của Warsaw" when "Momus, …" opens
         the sentence), and the sentence is short enough to read."""
-        return (features[WINDOW_COLUMN] == 1.0 and features[RESTATED_COLUMN] >= self.whole_sentence_restated
+        return (bool(features) and features[WINDOW_COLUMN] == 1.0
+                and features[RESTATED_COLUMN] >= self.whole_sentence_restated
                 and sentence_words <= self.whole_sentence_words)
 
     def threshold(self, crosslingual: bool = False) -> float:
