@@ -49,7 +49,7 @@ FEATURES = (
 # What a question in another language cannot match (its words are not the documents').
 LEXICAL_FEATURES = ("overlap", "overlap_body", "sparse", "restated", "neighbour_overlap", "syllable_overlap",
                     "syllable_pairs", "sparse_rank", "rarest_term")
-_LEXICAL_COLUMNS = frozenset(FEATURES.index(f) for f in LEXICAL_FEATURES)
+LEXICAL_COLUMNS = tuple(FEATURES.index(f) for f in LEXICAL_FEATURES)
 RAREST_COLUMN = FEATURES.index("rarest_term")
 YEAR_MISMATCH_COLUMN = FEATURES.index("year_mismatch")
 WINDOW_COLUMN = FEATURES.index("window")
@@ -81,7 +81,7 @@ class LinearRanker:
     def score(self, features: tuple[float, ...], crosslingual: bool = False) -> float:
         """Log-odds that the quote holds the answer; a question in another language
         scores without the word-matching features it cannot have."""
-        skip = _LEXICAL_COLUMNS if crosslingual else ()
+        skip = LEXICAL_COLUMNS if crosslingual else ()
         return self.bias + sum(w * f for i, (w, f) in enumerate(zip(self.weights, features)) if i not in skip)
 
     def second_joins(self, score_gap: float, pair_words: int, names_other_years: bool) -> bool:

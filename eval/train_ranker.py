@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,7 +30,7 @@ import numpy as np
 
 from assistant import Assistant
 from assistant.evidence import candidates, fits_required_type
-from assistant.ranker import FEATURES, LEXICAL_FEATURES, WINDOW_COLUMN, YEAR_MISMATCH_COLUMN, LinearRanker, weights_file
+from assistant.ranker import FEATURES, LEXICAL_COLUMNS, WINDOW_COLUMN, YEAR_MISMATCH_COLUMN, LinearRanker, weights_file
 from hoidap.config import Settings
 from hoidap.runtime import open_index
 
@@ -100,7 +101,7 @@ def refused_share(rows: list[dict], ranker: LinearRanker, missing: bool) -> floa
     return float(np.mean(refused))
 
 
-def _zeroed(features: np.ndarray, columns: list[int]) -> np.ndarray:
+def _zeroed(features: np.ndarray, columns: tuple[int, ...]) -> np.ndarray:
     out = features.copy()
     out[:, columns] = 0.0
     return out
@@ -189,6 +190,19 @@ def fit_policy(train: list[dict], test: list[dict], score,
     return (policy, *answer_policy(test, score, *policy))
 
 
+def _stored(path: Path) -> tuple[dict, LinearRanker, Callable[[np.ndarray], np.ndarray]]:
+    """A weights file's contents, its ranker, and the ranker's scoring of feature rows."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    stored = LinearRanker.from_json(data)
+    weights = np.array(stored.weights)
+    return data, stored, lambda features: features @ weights + stored.bias
+
+
+def _write(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"Wrote {path}", file=sys.stderr)
+
+
 def refit_policy(train: list[dict], test: list[dict], path: Path, write: bool,
                  whole_sentence_only: bool = False) -> int:
     """--policy-only: the stored weights and thresholds stay; the answer policy is fitted
@@ -197,28 +211,21 @@ def refit_policy(train: list[dict], test: list[dict], path: Path, write: bool,
     sentence gives way to its sentence is fitted. (On XQuAD's training half, policies one
     question apart differ by up to 0.02 on the held-out half: a new rule is fitted for the
     policy in use rather than letting that noise pick another.)"""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    stored = LinearRanker.from_json(data)
-    weights = np.array(stored.weights)
+    data, stored, score = _stored(path)
     in_use: tuple[float, ...] = tuple(getattr(stored, name) for name in POLICY_NAMES)
-    policy, held_accuracy, held_words = fit_policy(train, test, lambda f: f @ weights + stored.bias,
-                                                   in_use[:4] if whole_sentence_only else None)
-    before = answer_policy(test, lambda f: f @ weights + stored.bias, *in_use)
-    names = POLICY_NAMES
-    data.update(zip(names, policy))
+    policy, held_accuracy, held_words = fit_policy(train, test, score, in_use[:4] if whole_sentence_only else None)
+    before = answer_policy(test, score, *in_use)
+    data.update(zip(POLICY_NAMES, policy))
     data["held_out"].update({"answer_holds_gold_with_policy": round(held_accuracy, 4),
                              "median_answer_quote_words": held_words})
-    print(json.dumps({"policy": dict(zip(names, policy)),
+    print(json.dumps({"policy": dict(zip(POLICY_NAMES, policy)),
                       "held_out": {"before": {"answer_holds_gold": round(before[0], 4), "median_words": before[1]},
                                    "after": {"answer_holds_gold": round(held_accuracy, 4),
                                              "median_words": held_words}}}, indent=2))
     if write:
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"Wrote {path}", file=sys.stderr)
+        _write(path, data)
     return 0
 
-
-_LEXICAL = [FEATURES.index(f) for f in LEXICAL_FEATURES]
 
 
 def fit_refusal(train: list[dict], score, quantile: float) -> tuple[float, float, float]:
@@ -239,7 +246,7 @@ def fit_refusal(train: list[dict], score, quantile: float) -> tuple[float, float
         return float((neg < np.quantile(pos, quantile)).mean())
     gate = max((0.0, 1.0, 2.0, 3.0, 4.0, 6.0), key=refusals)
     threshold = float(np.quantile(best_scores(train, score, False, gate), quantile))
-    crosslingual = lambda features: score(_zeroed(features, _LEXICAL))  # noqa: E731
+    crosslingual = lambda features: score(_zeroed(features, LEXICAL_COLUMNS))  # noqa: E731
     return gate, threshold, float(np.quantile(best_scores(train, crosslingual, False), quantile))
 
 
@@ -247,10 +254,7 @@ def refit_refusal(train: list[dict], test: list[dict], path: Path, quantile: flo
     """--refusal-only: the stored weights and answer policy stay; the gate term and the
     refusal thresholds are fitted again at `quantile` (a recipe's weights compared with
     another's at the same share of answerable questions refused)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    stored = LinearRanker.from_json(data)
-    weights = np.array(stored.weights)
-    score = lambda features: features @ weights + stored.bias  # noqa: E731
+    data, stored, score = _stored(path)
     gate, threshold, cl_threshold = fit_refusal(train, score, quantile)
     fitted = replace(stored, refuse_below=threshold, refuse_below_crosslingual=cl_threshold, gate_term=gate)
     shares = lambda ranker: {half: {"false_refusals": round(refused_share(rows, ranker, False), 4),  # noqa: E731
@@ -263,8 +267,7 @@ def refit_refusal(train: list[dict], test: list[dict], path: Path, quantile: flo
                       "refuse_below_crosslingual": round(cl_threshold, 4),
                       "before": shares(stored), "after": shares(fitted)}, indent=2))
     if write:
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"Wrote {path}", file=sys.stderr)
+        _write(path, data)
     return 0
 
 
@@ -314,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     held_answerable = best_scores(test, learned, False, gate)
     held_unanswerable = best_scores(test, learned, True, gate)
     policy, held_accuracy, held_words = fit_policy(train, test, learned)
-    crosslingual = lambda features: learned(_zeroed(features, _LEXICAL))  # noqa: E731
+    crosslingual = lambda features: learned(_zeroed(features, LEXICAL_COLUMNS))  # noqa: E731
     cl_near_miss = best_scores(test, crosslingual, True)
     final = LinearRanker(ranker.weights, ranker.bias, refuse_below=threshold, gate_term=gate)
     tradeoff = {f"{q:.2f}": [round(float((held_answerable < t).mean()), 4),
@@ -349,10 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({**report, "weights": dict(zip(FEATURES, map(lambda w: round(w, 3), ranker.weights))),
                       "bias": round(ranker.bias, 3)}, ensure_ascii=False, indent=2))
     if args.write:
-        path = weights_file(index.recipe)
-        path.write_text(json.dumps({**ranker.to_json(), "unit_vectors": index.recipe, **report},
-                                   ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"Wrote {path}", file=sys.stderr)
+        _write(weights_file(index.recipe), {**ranker.to_json(), "unit_vectors": index.recipe, **report})
     return 0
 
 
