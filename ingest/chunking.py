@@ -61,7 +61,7 @@ def sentence_spans(text: str, start: int, end: int) -> list[Span]:
         spans.append([at, at + len(sentence)])
         cursor = at + len(sentence)
     _reattach_closers(segment, spans)
-    spans = _merge_punctuation_only(segment, spans)
+    spans = _merge_stubs(segment, _merge_punctuation_only(segment, spans))
     if not spans:
         return [(start, end)]
     spans[0][0], spans[-1][1] = 0, len(segment.rstrip())  # never lose text at the edges
@@ -79,6 +79,36 @@ def _merge_punctuation_only(segment: str, spans: list[list[int]]) -> list[list[i
         else:
             merged.append(span)
     return merged
+
+
+def _merge_stubs(segment: str, spans: list[list[int]]) -> list[list[int]]:
+    # The splitter ends a sentence at any word followed by a full stop, so a list label
+    # ("1.", "II."), a title ("4.1. Ông. Hoàng Văn Thuân") or an abbreviation ("KT.", "gov.vn")
+    # becomes a "sentence" of its own: one quoted alone answers nothing. It opens the next one.
+    merged: list[list[int]] = []
+    pending: int | None = None
+    for span in spans:
+        if pending is not None:
+            span = [pending, span[1]]
+            pending = None
+        if len(_WORD.findall(LIST_LABELS.sub("", segment[span[0]:span[1]]))) <= 1:
+            pending = span[0]
+            continue
+        merged.append(span)
+    if pending is not None:   # a stub at the end stays with the sentence before it
+        if merged:
+            merged[-1][1] = spans[-1][1]
+        else:
+            merged.append([pending, spans[-1][1]])
+    return merged
+
+
+# The labels opening a part or a list item, as official texts number them: "Điều 5.",
+# "Chương II", "1.", "5.1.", "II.", "a)", "8. c)" (a PDF's own numbering before the text's),
+# "-". A label is followed by a space ("1.000 người" is a number).
+LIST_LABELS = re.compile(r"^\s*(?:(?:(?:Điều|Chương|Mục|Phần) (?:\d{1,3}|[IVX]{1,4})[.:]?|(?:\d{1,3}|[IVXivx]{1,4})"
+                         r"(?:\.\d{1,2})*[.)]|[a-zđ][.)]|[-–+•])(?:\s+|$))+")
+_WORD = re.compile(r"\w+")
 
 
 def _reattach_closers(segment: str, spans: list[list[int]]) -> None:

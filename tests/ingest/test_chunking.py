@@ -42,6 +42,14 @@ def test_closing_quote_stays_with_its_sentence():
     assert [text[a:b] for a, b in spans][0] == "Ông nói: “Đi tắt, đón đầu.”"
 
 
+def test_a_label_or_title_cut_off_by_its_full_stop_opens_the_next_sentence():
+    """The splitter ends a sentence at "1." and at "Ông."; alone they answer nothing."""
+    text = "1. Ông. Nguyễn Văn An - Trưởng đoàn: phụ trách chung. Ông. Trần Văn Bình - Thư ký đoàn. KT."
+    spans = [text[a:b] for a, b in sentence_spans(text, 0, len(text))]
+    assert spans == ["1. Ông. Nguyễn Văn An - Trưởng đoàn: phụ trách chung.", "Ông. Trần Văn Bình - Thư ký đoàn. KT."]
+    assert sentence_spans("II.", 0, 3) == [(0, 3)]   # a stub alone is kept
+
+
 def test_clause_spans_need_enough_semicolons():
     text = "Mục tiêu: a; b; c."
     assert [text[a:b] for a, b in clause_spans(text, (0, len(text)), 3)] == ["Mục tiêu: a", "b", "c."]
