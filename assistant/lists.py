@@ -63,13 +63,17 @@ def _enumerated_list(candidate: Candidate, chunks: list[Chunk]) -> ListAnswer | 
     at = next((i for i, (span, _) in enumerate(sentences) if span[0] <= candidate.start < span[1]), None)
     if at is None:
         return None
-    enumerated = [bool(_ENUMERATOR.match(text[a:b])) for (a, b), _ in sentences]
+    depth = [_depth(text[a:b]) for (a, b), _ in sentences]
+    # A candidate followed by items a level deeper announces them ("2. … bao gồm các thành
+    # phần chính" before "a) Quốc hiệu và Tiêu ngữ."); an item's list is announced by the
+    # sentence before its first sibling.
     lead_at = at
-    while lead_at >= 0 and enumerated[lead_at]:
+    announces = at + 1 < len(depth) and depth[at + 1] > depth[at]
+    while not announces and lead_at >= 0 and depth[lead_at] >= max(depth[at], 0):
         lead_at -= 1
     if lead_at < 0:
         return None
-    if lead_at + 1 < len(sentences) and not enumerated[lead_at + 1]:
+    if lead_at + 1 < len(sentences) and depth[lead_at + 1] == NOT_AN_ITEM:
         # "... thảo luận vào các khó khăn. Nhất là A; B; C." — a list in the next sentence.
         (start, end), chunk = sentences[lead_at + 1]
         following = [c for c in chunk.clauses if start <= c[0] < end]
@@ -80,9 +84,12 @@ def _enumerated_list(candidate: Candidate, chunks: list[Chunk]) -> ListAnswer | 
             listed = tuple(_item(hit, a, _cut(text, a, b, ITEM_WORDS)) for a, b in following[:MAX_ITEMS])
             return ListAnswer(lead=lead, items=listed)
     items: list[Candidate] = []
-    for ((start, end), chunk), is_item in zip(sentences[lead_at + 1:], enumerated[lead_at + 1:]):
-        if not is_item or len(items) == MAX_ITEMS:
+    item_depth = depth[lead_at + 1] if lead_at + 1 < len(sentences) else NOT_AN_ITEM
+    for ((start, end), chunk), level in zip(sentences[lead_at + 1:], depth[lead_at + 1:]):
+        if level == NOT_AN_ITEM or level < item_depth or len(items) == MAX_ITEMS:
             break
+        if level > item_depth:   # a sub-item ("a)" under "2."): part of the item before it
+            continue
         hit = _hit_for(candidate.hit, chunk)
         enumerator = _ENUMERATOR.match(text[start:end])
         body = start + (enumerator.end() if enumerator else 0)
@@ -90,8 +97,27 @@ def _enumerated_list(candidate: Candidate, chunks: list[Chunk]) -> ListAnswer | 
     if len(items) < 2:
         return None
     (lead_start, lead_end), lead_chunk = sentences[lead_at]
+    label = _ENUMERATOR.match(text[lead_start:lead_end])   # "2. … bao gồm": the lead reads without "2."
+    lead_start += label.end() if label else 0
     return ListAnswer(lead=_span_candidate(candidate, _hit_for(candidate.hit, lead_chunk), lead_start, lead_end),
                       items=tuple(items))
+
+
+NOT_AN_ITEM = -1
+
+
+def _depth(sentence: str) -> int:
+    """How deep an enumerated sentence sits, as official texts nest them: "Một là" 0,
+    "1." (khoản) 1, "a)" (điểm) 2, "-" 3; NOT_AN_ITEM for a sentence that is no item."""
+    found = _ENUMERATOR.match(sentence)
+    if found is None:
+        return NOT_AN_ITEM
+    marker = found.group().strip()
+    if marker[0].isdigit():
+        return 1
+    if marker[0] in "-–•+":
+        return 3
+    return 2 if marker[1:] == ")" else 0
 
 
 def _containing(spans, offset: int):
