@@ -249,6 +249,8 @@ class Assistant:
         ranker = self.ranker
         if question.qtype == QuestionType.LIST:  # a list is read whole, not in parts
             relevant = [c for c in relevant if c.kind != "window"] or relevant
+        else:  # a heading restates the question; the lines under it answer
+            relevant = [c for c in relevant if not c.is_heading] or relevant
         first = max(relevant, key=lambda c: c.score - ranker.first_quote_length_penalty * _log_words(c))
         # A part of a long sentence that mostly repeats the question may give way to the
         # smallest sentence or clause holding it (LinearRanker.reads_whole_sentence).

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from index import SearchHit, UnitScore
 from ingest import Frame
+from ingest.chunking import LIST_LABELS
 from ingest.metadata import PROVINCES
 from ingest.normalize import FIGURE_NUMBER, YEAR, YEAR_DIGITS, is_accentless_token, match_key, token_text
 
@@ -41,6 +42,9 @@ _PERCENT = re.compile(r"\d\s*%")
 # Figures, not identifiers: "57" in "57-NQ/TW" names a resolution.
 _NUMBER_WORD = re.compile(r"\b(hai|ba|bốn|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ|gấp đôi)\b",
                           re.IGNORECASE)
+# "03 tháng", "sáu năm", "mười ngày làm việc": a length of time.
+_LENGTH_OF_TIME = re.compile(r"(?:\d+|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|vài|mấy))\s+"
+                             r"(?:ngày|tuần|tháng|năm|giờ|phút|giây|thế kỷ|thập kỷ)\b", re.IGNORECASE)
 # "Nghị quyết 57", "Quyết định số 749", "Điều 5": the number names a document or a part of
 # one; it counts nothing.
 _NAMED_BY_NUMBER = re.compile(r"\b(?:nghị quyết|quyết định|nghị định|chỉ thị|thông tư|kế hoạch|công văn|luật|"
@@ -65,6 +69,7 @@ _ANAPHOR = re.compile(r"^(Đây là|Đó là|Điều này|Trong đó|Theo đó|Q
 # A sentence opening on a pronoun or "this/that": its subject is in the sentence before.
 _ANAPHORIC_OPENING = re.compile(r"^(Anh ấy|Cô ấy|Ông ấy|Bà ấy|Ông|Bà|Họ|Nó|Điều này|Điều đó|Việc này|Đây|Đó|"
                                 r"Những người này|He|She|It|They|This)\b")
+_CLOSING_MARKS = "\"'”’»)] "
 _LIST_CUE = re.compile(r":|\bnhư\b|\bgồm\b|\bbao gồm\b|\blà\b")
 # Case matters: "Trưởng phòng" is a title, "tăng trưởng" is growth.
 _PERSON_TITLE = re.compile(r"Chủ tịch|Bí thư|Giám đốc|Trưởng \w+|Phó \w+|\b[ôÔ]ng\s|\b[bB]à\s")
@@ -98,6 +103,25 @@ class Candidate:
     def holds_rarest_term(self) -> bool:
         """The question's most specific term is in the quote, its frame or its chunk."""
         return bool(self.features) and self.features[RAREST_COLUMN] > 0
+
+    @property
+    def is_heading(self) -> bool:
+        """A line of its own that ends without a full stop and has more of its chunk after it
+        (see is_heading_line): it names a topic in the question's own words; what it says is
+        in the lines below it."""
+        return self.kind == "sentence" and self.end < self.hit.chunk.end and \
+            is_heading_line(self.hit.document.text, self.start, self.end)
+
+
+def is_heading_line(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a line of its own, but for its list label, that ends without
+    a full stop: "2. Thời hạn nộp lưu hồ sơ, tài liệu vào Lưu trữ cơ quan", "Điều 37. Hiệu
+    lực thi hành", "Các mục tiêu cụ thể được xác định như sau:"."""
+    before = text[text.rfind("\n", 0, start) + 1:start]
+    label = LIST_LABELS.match(before)
+    return ((not before or (label is not None and label.end() == len(before)))
+            and text[end:end + 1] in ("\n", "")
+            and not text[start:end].rstrip(_CLOSING_MARKS).endswith((".", "!", "?", ";", "…")))
 
 
 def candidates(question: Question, hits: list[SearchHit], weights: TermWeights,
@@ -162,12 +186,16 @@ def _windows(doc_text: str, unit: UnitScore) -> list[UnitScore]:
         return []
     cuts = [0] + [m.end() for m in _PART_BREAK.finditer(text)] + [len(text)]
     parts: list[tuple[int, int]] = []
+    follows_item = False
     for a, b in zip(cuts, cuts[1:]):
-        # A short part is a list item ("khoa học, công nghệ, ..."): it stays with the next.
-        if parts and len(text[parts[-1][0]:parts[-1][1]].split()) < MIN_PART_WORDS:
+        # A short part is a list item ("kiểm tra, rà soát, hệ thống hóa và xử lý văn bản"):
+        # it stays with the parts on both sides, so no window ends or starts inside a list.
+        item = len(text[a:b].split()) < MIN_PART_WORDS
+        if parts and (item or follows_item):
             parts[-1] = (parts[-1][0], b)
         elif text[a:b].strip():
             parts.append((a, b))
+        follows_item = item
     if len(parts) < 2:
         return []
     offsets = _token_offsets(text, unit.tokens[unit.heading_tokens:])
@@ -206,9 +234,20 @@ def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_spa
     doc_text = hit.document.text
     text = doc_text[unit.start:unit.end]
     frame = hit.chunk.frame_at(hit.document, unit.start)
+    # A list item's label ("5.1.", "8. c)") is no figure of the answer, nor part of the quote:
+    # the citation gives the item's place.
+    label = LIST_LABELS.match(text)
+    start = unit.start + (label.end() if label and label.end() < len(text) else 0)
+    text = doc_text[start:unit.end]
     accentless = question.accentless
     chunk_unit = next((u for u in hit.units if u.kind == "chunk"), unit)
     frame_tokens = list(unit.tokens[:unit.heading_tokens])
+    # Under a heading in the same chunk ("2. Thời hạn nộp lưu hồ sơ …" above "a) Đối với hồ
+    # sơ xây dựng cơ bản: Trong thời hạn 03 tháng …"), the heading frames the line as a lead does.
+    heading = max((u for u in hit.units if u.kind == "sentence" and u.end <= unit.start
+                   and is_heading_line(doc_text, u.start, u.end)), key=lambda u: u.end, default=None)
+    if heading is not None:
+        frame_tokens += heading.tokens[heading.heading_tokens:]
     if _ANAPHOR.match(text):  # "Đây là ..." continues the previous sentence's subject
         previous = max((u for u in hit.units if u.kind == "sentence" and u.end <= unit.start),
                        key=lambda u: u.end, default=None)
@@ -245,7 +284,7 @@ def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_spa
                 chunk_unit.dense, float(bool(_ANAPHORIC_OPENING.match(text))), rarest)
     kind = unit.kind if unit.kind in ("clause", "window") else "sentence"
     score = ranker.score(features, question.crosslingual)
-    return Candidate(hit=hit, start=unit.start, end=unit.end, kind=kind, text=text, frame=frame,
+    return Candidate(hit=hit, start=start, end=unit.end, kind=kind, text=text, frame=frame,
                      score=score, gate=ranker.gate_value(features, score, question.crosslingual), type_fit=type_fit,
                      overlap=overlap, dense=unit.dense,
                      features=features)
@@ -278,6 +317,8 @@ def _type_fit(question: Question, text: str) -> float:
     """How well the quote holds what the question asks for; what the question itself
     names ("Nghị quyết 57", "năm 2030", "Lai Châu") is not an answer."""
     qtype = question.qtype
+    if question.asks_duration and qtype == QuestionType.DESCRIBE:
+        return 1.0 if _LENGTH_OF_TIME.search(text) else 0.5
     if qtype == QuestionType.PERCENT:
         return 1.0 if _PERCENT.search(text) else 0.5 if _SHARE_WORDS.search(text) else 0.0
     # A claim to check ("... năm 2005 phải không?") must find its own figures.

@@ -104,6 +104,8 @@ _PERIOD = re.compile(rf"(?<!\d)({YEAR_DIGITS})\s*[-–]\s*({YEAR_DIGITS})(?!\d)|
 # "Khi nào", "bao giờ" ask when: an event can say it ("khi Đức bắt đầu …", "vào cuối Thế chiến
 # I"); "ngày nào", "năm nào" ask for the date itself.
 _WHEN = re.compile(r"khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|^when\b")
+# "Kéo dài bao lâu": XQuAD's answers are as often "cho đến thế kỷ 19" or "hiếm khi" as "sáu năm".
+_DURATION = re.compile(r"\bbao lau\b|\bhow long\b")
 _DATE_ITSELF = re.compile(r"ngay nao|nam nao|thang nao|ngay bao nhieu|vao ngay|what year|which year|what date")
 # The noun phrase a "bao nhiêu X" question counts: what a follow-up's new subject replaces.
 _COUNTED = re.compile(r"(bao nhiêu|mấy|bao nhieu|may)\s+([^?,.;]+?)\s*(\?|$)", re.IGNORECASE)
@@ -129,6 +131,7 @@ class Question:
     each_place: bool = False                    # "các tỉnh", "mỗi tỉnh": every province answers
     period: bool = False                        # the years bound periods ("2021-2025"): not compared one by one
     when_by_event: bool = False                 # "khi nào": an event may answer, a date is not required
+    asks_duration: bool = False                 # "trong bao lâu": a length of time fits best, none is required
     crosslingual: bool = False                  # asked in English: no word of it is in the documents
     resolved_from: str | None = None            # the previous question it was merged with
     new_subject: str = ""                       # what that follow-up asks about instead ("sản phẩm")
@@ -185,6 +188,7 @@ def analyze(text: str) -> Question:
                     asks_identity=bool(_ASKS_IDENTITY.search(key)),
                     each_place=bool(_EACH_PLACE.search(key)),
                     period=len(years) > 1 and set(years) <= bounding,
+                    asks_duration=bool(_DURATION.search(key)),
                     when_by_event=qtype == QuestionType.DATE and bool(_WHEN.search(key))
                     and not _DATE_ITSELF.search(key),
                     crosslingual=crosslingual)

@@ -195,6 +195,33 @@ def test_when_may_be_answered_by_an_event_and_still_prefers_a_date():
     assert not fits_required_type(year, sentence_candidates(year, hit([event, dated]))[event])
 
 
+def test_how_long_prefers_a_length_of_time_and_requires_none():
+    """"Trong bao lâu" is best answered by "03 tháng", but XQuAD's answers to it are as often
+    "cho đến thế kỷ 19": a sentence without a length of time still qualifies."""
+    length, other = "Hồ sơ nộp lưu trong thời hạn 03 tháng.", "Hồ sơ nộp lưu cho đến khi công trình được quyết toán."
+    question = analyze("Hồ sơ phải nộp lưu trong thời hạn bao lâu?")
+    found = sentence_candidates(question, hit([other, length]))
+    assert found[length].type_fit == 1.0 and found[other].type_fit == 0.5
+    assert fits_required_type(question, found[other])
+
+
+def test_a_list_label_is_neither_part_of_the_quote_nor_a_figure():
+    """"5.1. Kinh phí …: Được thực hiện theo quy định" holds no amount: "5.1" is its place."""
+    labelled = "5.1. Kinh phí cho hoạt động kiểm tra: Được thực hiện theo quy định của pháp luật."
+    question = analyze("Kinh phí cho hoạt động kiểm tra là bao nhiêu?")
+    found = candidates(question, [hit([labelled])], TermWeights([]), RANKER)
+    assert found[0].text.startswith("Kinh phí") and found[0].type_fit == 0.0
+
+
+def test_no_window_of_a_long_sentence_ends_or_starts_inside_an_enumeration():
+    sentence = ("Kinh phí bảo đảm cho công tác kiểm tra, rà soát, hệ thống hóa văn bản do ngân sách nhà nước "
+                "cấp, người có thẩm quyền và nguồn kinh phí hợp pháp khác theo quy định của pháp luật hiện hành.")
+    windows = [c.text for c in candidates(analyze("Kinh phí cho công tác kiểm tra lấy từ đâu?"), [hit([sentence])],
+                                          TermWeights([]), RANKER) if c.kind == "window"]
+    assert any(w.startswith("Kinh phí") and w.endswith("ngân sách nhà nước cấp") for w in windows)
+    assert not any(w.endswith("kiểm tra") or w.startswith(("rà soát", "hệ thống hóa")) for w in windows)
+
+
 def test_a_claimed_count_fits_a_count_of_the_same_thing_better_than_a_share():
     """"Có phải … 150 nhiệm vụ không?" checks a count: "128 nhiệm vụ" is one, "100% nhiệm
     vụ" a share, a weaker fit (the verdict is then judged on the count)."""
