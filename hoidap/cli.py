@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
                              "hoặc qdrant (biến HOIDAP_BACKEND)")
 
     ingest = sub.add_parser("ingest", parents=[common], help="làm sạch, chia đoạn và lập chỉ mục tài liệu")
-    ingest.add_argument("paths", nargs="*", metavar="PATH", help="tệp .txt/.html hoặc thư mục (mặc định: kho có sẵn)")
+    ingest.add_argument("paths", nargs="*", metavar="PATH",
+                        help="tệp (.txt, .html, .docx, .pdf), thư mục hoặc địa chỉ web (mặc định: kho có sẵn)")
     ingest.add_argument("--report", action="store_true", help="in số dòng bị bỏ và lý do cho từng tài liệu")
     ingest.add_argument("--prune", action="store_true", help="xóa khỏi chỉ mục tài liệu có tệp nguồn không còn")
     ingest.add_argument("--rebuild", action="store_true",
