@@ -7,9 +7,11 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from hoidap.messages import EMPTY_QUESTION, too_long
+from hoidap.messages import EMPTY_QUESTION, too_long, unreadable_signer
 from index import Filters, SearchBackend, SearchHit
+from ingest import Frame
 from ingest.normalize import ascii_key, numbers_in, valid_text
+from ingest.official import closing
 
 from . import guard
 from .compose import Statement, compose, compose_list
@@ -168,7 +170,15 @@ class Assistant:
         return self.index.search(question.text, k=k or self.config.k, filters=replace(filters, province=chosen))
 
     def _extractive(self, asked: str, question: Question, hits: list[SearchHit]) -> Answer:
+        if question.asks_signer and hits:
+            signed = self._signer(asked, question, hits)
+            if signed is not None:
+                return signed
         scored = candidates(question, hits, self.term_weights, self.ranker)
+        if not question.asks_recipients:
+            # "- Như trên; - Bộ trưởng (để b/c); - Lưu: VT" says whom a document goes to; its
+            # words ("kinh phí, phương tiện phục vụ Đoàn kiểm tra") answer nothing else.
+            scored = [c for c in scored if not _among_recipients(c)]
         viable = [c for c in scored if fits_required_type(question, c)]
         if not viable or _year_absent(question, hits) or not (
                 self._relevant(question, viable[0]) or self.ranker.supported(viable[0].features)):
@@ -347,10 +357,38 @@ class Assistant:
                 return candidate
         return None
 
+    def _signer(self, asked: str, question: Question, hits: list[SearchHit]) -> Answer | None:
+        """"Ai ký …?": the name in the closing block of the document the question is about
+        (the best hit: a question naming a document ranks it first). None for a text with no
+        closing block; a refusal that says so when the name cannot be read (a scan's
+        handwriting or stamp)."""
+        document = hits[0].document
+        block = closing(document.text)
+        if block is None:
+            return None
+        if block.signer is None:
+            return self._refusal(asked, question, hits, unreadable_signer(document.title))
+        start, end = block.signer
+        chunk = next((c for c in self.index.chunks_of(document.doc_id) if c.start <= start < c.end), None)
+        if chunk is None:
+            return None
+        hit = SearchHit(rank=1, score=0.0, chunk=chunk, document=document, match=(chunk.start, chunk.end),
+                        dense_score=0.0, sparse_score=0.0)
+        signer = Candidate(hit=hit, start=start, end=end, kind="sentence", text=document.text[start:end],
+                           frame=Frame(title=document.title), score=0.0, gate=0.0, type_fit=1.0,
+                           overlap=0.0, dense=0.0)
+        text, citations = compose([Statement(signer, label="Người ký")])
+        return self._answer(asked, question, hits, text, citations)
+
     def _refusal(self, asked: str, question: Question, hits: list[SearchHit], notice: str) -> Answer:
         return Answer(question=asked, answer=REFUSAL_MESSAGE, refused=True, grounded=True,
                       backend="extractive", retrieved=hits, resolved_question=question.text,
                       notice=notice, related=hits[:self.config.related])
+
+
+def _among_recipients(candidate: Candidate) -> bool:
+    block = closing(candidate.hit.document.text)
+    return block is not None and block.recipients[0] <= candidate.start < block.recipients[1]
 
 
 def _words(candidate: Candidate) -> int:

@@ -106,6 +106,9 @@ _PERIOD = re.compile(rf"(?<!\d)({YEAR_DIGITS})\s*[-–]\s*({YEAR_DIGITS})(?!\d)|
 _WHEN = re.compile(r"khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|^when\b")
 # "Kéo dài bao lâu": XQuAD's answers are as often "cho đến thế kỷ 19" or "hiếm khi" as "sáu năm".
 _DURATION = re.compile(r"\bbao lau\b|\bhow long\b")
+# Who signed a document, and whom it is sent to: the closing block answers (ingest.official.closing).
+_SIGNER = re.compile(r"\bai (?:da )?ky\b|\bnguoi ky\b|\bky boi ai\b|\bwho signed\b|\bsigned by\b")
+_RECIPIENTS = re.compile(r"\bnoi nhan\b|\bgui (?:den|toi|cho) (?:ai|nhung|cac|co quan nao|dau)\b|\brecipients?\b")
 _DATE_ITSELF = re.compile(r"ngay nao|nam nao|thang nao|ngay bao nhieu|vao ngay|what year|which year|what date")
 # The noun phrase a "bao nhiêu X" question counts: what a follow-up's new subject replaces.
 _COUNTED = re.compile(r"(bao nhiêu|mấy|bao nhieu|may)\s+([^?,.;]+?)\s*(\?|$)", re.IGNORECASE)
@@ -132,6 +135,8 @@ class Question:
     period: bool = False                        # the years bound periods ("2021-2025"): not compared one by one
     when_by_event: bool = False                 # "khi nào": an event may answer, a date is not required
     asks_duration: bool = False                 # "trong bao lâu": a length of time fits best, none is required
+    asks_signer: bool = False                   # "Ai ký Quyết định 1629?": the closing block's name answers
+    asks_recipients: bool = False               # "Văn bản gửi cho ai?": the list of recipients may answer
     crosslingual: bool = False                  # asked in English: no word of it is in the documents
     resolved_from: str | None = None            # the previous question it was merged with
     new_subject: str = ""                       # what that follow-up asks about instead ("sản phẩm")
@@ -188,7 +193,8 @@ def analyze(text: str) -> Question:
                     asks_identity=bool(_ASKS_IDENTITY.search(key)),
                     each_place=bool(_EACH_PLACE.search(key)),
                     period=len(years) > 1 and set(years) <= bounding,
-                    asks_duration=bool(_DURATION.search(key)),
+                    asks_duration=bool(_DURATION.search(key)), asks_signer=bool(_SIGNER.search(key)),
+                    asks_recipients=bool(_RECIPIENTS.search(key)),
                     when_by_event=qtype == QuestionType.DATE and bool(_WHEN.search(key))
                     and not _DATE_ITSELF.search(key),
                     crosslingual=crosslingual)

@@ -39,6 +39,12 @@ def one_of(setting: str, value: str, choices: Iterable[str]) -> str:
     return f"{setting} phải là một trong {', '.join(choices)}, không phải '{value}'."
 
 
+def unreadable_signer(title: str) -> str:
+    """A question about who signed a document whose signature block has no legible name."""
+    return (f"Không đọc được tên người ký trong «{title}»: tên ở phần chữ ký không nhận dạng được "
+            "(chữ viết tay, con dấu hoặc bản quét mờ). Hãy xem bản gốc.")
+
+
 def too_long(what: str, length: int, limit: int, advice: str) -> str:
     return f"{what} quá dài ({length} ký tự; tối đa {limit}). {advice}"
 

@@ -6,16 +6,19 @@ the document type in capitals and its summary, the trích yếu), then a body di
 Phần / Chương / Mục / Điều / khoản (1.) / điểm (a)) — or, in plans and reports, I. / 1. /
 1.1. / a). This module reads both: `read_header` gives the metadata, `outline` gives each
 paragraph's place in the structure ("Điều 5, khoản 2, điểm a" or "II.3"), and
-`named_reference` reads a document a question names ("Quyết định 1629", "57-NQ/TW").
+`named_reference` reads a document a question names ("Quyết định 1629", "57-NQ/TW"), and
+`closing` finds the closing block: the list of recipients ("Nơi nhận") and the signer's name.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .metadata import PROVINCES, iso_date
 from .normalize import ascii_key
+from .quality import is_syllable
 
 HEADER_CHARS = 1500   # the header block ends well before this in every layout seen
 
@@ -292,3 +295,73 @@ def named_reference(text: str) -> Reference | None:
         if doc_type or said_number or code:   # a bare number is a year or a count, not a document
             return Reference(doc_type, digits, year, re.sub(r"\s+", "", code) if code else None, match.span())
     return None
+
+
+@dataclass(frozen=True)
+class Closing:
+    """An official document's closing block: who receives it ("Nơi nhận: - Như trên; …;
+    - Lưu: VT.") and the name its signer signs with, as spans of the document text."""
+    recipients: tuple[int, int]
+    signer: tuple[int, int] | None    # None: no name could be read (a scan's handwriting, OCR noise)
+
+
+_RECIPIENTS = re.compile(r"^Nơi nhận\s*:", re.MULTILINE)
+_APPENDIX = re.compile(r"^(?:Phụ lục|PHỤ LỤC)\b", re.MULTILINE)
+CLOSING_CHARS = 2500   # the closing block ends well before this after "Nơi nhận" in every layout seen
+_LIST_DASH = ("-", "–", "+", "•")
+
+
+@lru_cache(maxsize=256)
+def closing(text: str) -> Closing | None:
+    """The closing block after the body, None when the text has no "Nơi nhận". The signature
+    is printed beside the recipients, so text read column after column puts the signer's title
+    and name before, inside or after the list, or at the end of its line ("… | TM. CHÍNH PHỦ
+    THỦ TƯỚNG (Đã ký) Nguyễn Xuân Phúc"). A name is 2-5 capitalised Vietnamese syllables ending
+    a line, after nothing but a title in capitals or a closing bracket: OCR noise ("Ekếẩn Hồng
+    Hà") is no name, and what cannot be read is left unknown rather than guessed."""
+    found = None
+    for found in _RECIPIENTS.finditer(text):
+        pass
+    if found is None:
+        return None
+    appendix = _APPENDIX.search(text, found.end())
+    region_end = min(len(text), found.start() + CLOSING_CHARS, appendix.start() if appendix else len(text))
+    end, signer = text.find("\n", found.end(), region_end), None
+    end = region_end if end < 0 else end
+    at = end
+    while at < region_end:
+        line_end = text.find("\n", at + 1, region_end)
+        line_end = region_end if line_end < 0 else line_end
+        line = text[at:line_end].strip()
+        name = _signer_name(line)
+        if name is not None and signer is None:
+            offset = text.index(line, at) + len(line)
+            signer = (offset - len(name), offset)
+        elif line.startswith(_LIST_DASH):
+            end = line_end
+        elif line and not line.isupper() and name is None:
+            break    # the next part of the document
+        at = line_end
+    if signer is None:   # the name may end the recipients' own line (a table row)
+        tail = text[found.start():end].rstrip()
+        name = _signer_name(tail.rsplit("\n", 1)[-1])
+        signer = (len(tail) + found.start() - len(name), len(tail) + found.start()) if name else None
+    return Closing(recipients=(found.start(), end), signer=signer)
+
+
+def _signer_name(line: str) -> str | None:
+    """The name ending this line, when nothing but a title in capitals, a bracket or "(Đã ký)"
+    stands before it."""
+    words = line.split()
+    name: list[str] = []
+    while words and len(name) < 5 and _name_word(words[-1]):
+        name.insert(0, words.pop())
+    if len(name) < 2:
+        return None
+    if words and not (words[-1].isupper() or words[-1].endswith((")", "]"))):
+        return None
+    return " ".join(name)
+
+
+def _name_word(word: str) -> bool:
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower()) and is_syllable(word)

@@ -36,6 +36,18 @@ c) Mục lục văn bản trong hồ sơ.
 
 Kinh phí bảo đảm cho công tác lập, rà soát, chỉnh lý và bảo quản hồ sơ do ngân sách nhà nước cấp theo \
 phân cấp của cơ quan, người có thẩm quyền và nguồn kinh phí hợp pháp khác theo quy định của pháp luật.
+
+Nơi nhận:
+
+- Như Điều 3;
+
+- Văn phòng (bố trí kinh phí, phương tiện phục vụ công tác lưu trữ);
+
+GIÁM ĐỐC
+
+Nguyễn Văn An
+
+- Lưu: VT.
 """
 
 
@@ -71,3 +83,15 @@ def test_no_quote_ends_inside_an_enumeration(assistant):
     answer nothing about where the money comes from."""
     answer = assistant.ask("Kinh phí cho công tác lập, rà soát hồ sơ lấy từ đâu?")
     assert not answer.refused and "ngân sách nhà nước" in answer.answer and answer.grounded
+
+
+def test_who_signed_is_read_from_the_closing_block(assistant):
+    answer = assistant.ask("Ai ký Quy chế về lập hồ sơ và nộp lưu hồ sơ?")
+    assert answer.answer.startswith("Người ký: Nguyễn Văn An") and answer.grounded
+
+
+def test_the_list_of_recipients_answers_nothing_else(assistant):
+    """"- Văn phòng (bố trí kinh phí, phương tiện phục vụ công tác lưu trữ)" shares the
+    question's words; it says whom the text is sent to, not what the money pays for."""
+    answer = assistant.ask("Văn phòng bố trí gì cho công tác lưu trữ?")
+    assert all("bố trí kinh phí, phương tiện" not in c.quote for c in answer.citations)

@@ -1,6 +1,9 @@
-"""The form of an official document: header block, structural paths, named references."""
+"""The form of an official document: header block, structural paths, named references,
+closing block."""
 
-from ingest.official import heading_of, named_reference, outline, read_header
+import pytest
+
+from ingest.official import closing, heading_of, named_reference, outline, read_header
 
 PROVINCIAL_HEADER = """ỦY BAN NHÂN DÂN
 TỈNH SƠN LA
@@ -71,3 +74,29 @@ def test_documents_named_in_questions():
     assert named_reference("Chỉ thị 11-CT/TU").matches(None, "11-CT/TU")
     assert named_reference("Mục tiêu đến năm 2030 là gì?") is None
     assert named_reference("Có 3 nhóm nhiệm vụ") is None
+
+
+# The signature column read after, inside or beside the recipients column, as real files come.
+SIGNED_AFTER = "Điều 3. Quyết định có hiệu lực từ ngày ký.\n\nNơi nhận:\n\n- Như Điều 3;\n\n- Lưu: VT.\n\nLê Văn An"
+SIGNED_INSIDE = ("Điều 4. Nghị quyết có hiệu lực.\n\nNơi nhận:\n\n– Chính phủ;\n\nCHỦ TỊCH\n\nTrần Thị Bình\n\n"
+                 "– Lưu: VT.\n\nPhụ lục\n\nDanh mục")
+SIGNED_IN_ROW = ("Điều 38. Trách nhiệm thi hành.\n\nNơi nhận: Các bộ; Lưu: VT (2). | TM. CHÍNH PHỦ THỦ TƯỚNG "
+                 "(Đã ký) Phạm Văn Cường")
+UNREADABLE = "Điều 3. Thi hành.\n\nNơi nhận:\n\n- Như Điều 3;\n\n- Lưu: VT.\n\nEkếẩn Hồng Hà"
+
+
+@pytest.mark.parametrize("text, name, last_recipient", [
+    (SIGNED_AFTER, "Lê Văn An", "- Lưu: VT."),
+    (SIGNED_INSIDE, "Trần Thị Bình", "– Lưu: VT."),
+    (SIGNED_IN_ROW, "Phạm Văn Cường", "Phạm Văn Cường"),
+    (UNREADABLE, None, "- Lưu: VT."),
+])
+def test_the_closing_block_gives_the_recipients_and_the_signer(text, name, last_recipient):
+    block = closing(text)
+    assert block is not None and text[block.recipients[0]:].startswith("Nơi nhận")
+    assert text[:block.recipients[1]].endswith(last_recipient)
+    assert (text[block.signer[0]:block.signer[1]] if block.signer else None) == name
+
+
+def test_a_text_without_recipients_has_no_closing_block():
+    assert closing("Điều 1. Phạm vi điều chỉnh.\n\nÔng Nguyễn Văn An ký ban hành.") is None
