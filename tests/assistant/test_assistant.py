@@ -94,9 +94,6 @@ def test_stream_yields_text_then_the_answer(assistant):
     assert set(final.timings_ms) == {"retrieve", "answer", "total"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known regression (issue 8 note): with 'số' a stop term the quote about 'kinh tế' outranks the "
-    "'Kinh tế số chiếm trên 40% GRDP' item; the filter itself holds (see tests/webui/test_client.py)"))
 def test_province_filter_from_the_caller(assistant):
     answer = assistant.ask("Mục tiêu kinh tế số đến năm 2045?", province="Lào Cai")
     assert {c.province for c in answer.citations} == {"Lào Cai"} and "40%" in answer.answer

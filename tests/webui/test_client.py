@@ -44,7 +44,7 @@ def test_refused_question(client):
 
 def test_province_filter(client):
     # The province chosen in the page filters what is quoted; which Lào Cai quote answers is
-    # the assistant's test (test_province_filter_from_the_caller, a known regression).
+    # the assistant's test (test_province_filter_from_the_caller).
     chat, sources, _, _ = client.predict("Mục tiêu kinh tế số đến năm 2045?", [], "Lào Cai", api_name="/ask")
     assert "Lào Cai" in text_of(chat[-1]) + sources and "Lai Châu ·" not in sources
 
