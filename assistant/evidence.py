@@ -184,7 +184,8 @@ def _windows(doc_text: str, unit: UnitScore) -> list[UnitScore]:
     text = doc_text[unit.start:unit.end]
     if len(text.split()) <= LONG_SENTENCE_WORDS:
         return []
-    cuts = [0] + [m.end() for m in _PART_BREAK.finditer(text)] + [len(text)]
+    inside = _bracketed(text)
+    cuts = [0] + [m.end() for m in _PART_BREAK.finditer(text) if not inside[m.start()]] + [len(text)]
     parts: list[tuple[int, int]] = []
     follows_item = False
     for a, b in zip(cuts, cuts[1:]):
@@ -213,6 +214,19 @@ def _windows(doc_text: str, unit: UnitScore) -> list[UnitScore]:
                 windows.append(UnitScore("window", unit.start + a2, unit.start + b2, unit.dense, unit.sparse,
                                          heading + body, unit.heading_tokens))
     return windows
+
+
+def _bracketed(text: str) -> list[bool]:
+    """Per character, whether it stands inside brackets or quotation marks: "Ibn Sina (Avicenna,
+    981-1037)" is not cut after "Avicenna," (a part would open on "981-1037)")."""
+    depth, inside = 0, []
+    for char in text:
+        if char in "([“«":
+            depth += 1
+        elif char in ")]”»" and depth:
+            depth -= 1
+        inside.append(depth > 0)
+    return inside
 
 
 def _token_offsets(text: str, tokens) -> list[tuple[str, int]]:

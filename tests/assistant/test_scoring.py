@@ -222,6 +222,14 @@ def test_no_window_of_a_long_sentence_ends_or_starts_inside_an_enumeration():
     assert not any(w.endswith("kiểm tra") or w.startswith(("rà soát", "hệ thống hóa")) for w in windows)
 
 
+def test_no_window_of_a_long_sentence_is_cut_inside_brackets():
+    sentence = ("Rút ra từ các tài liệu khoa học cổ không bị phá hủy, học giả Ibn Sina (Avicenna, 981-1037) đã "
+                "đề xuất các giải thích chi tiết cho sự hình thành của các ngọn núi, nguồn gốc của động đất.")
+    windows = [c.text for c in candidates(analyze("Ai đề xuất giải thích sự hình thành các ngọn núi?"),
+                                          [hit([sentence])], TermWeights([]), RANKER) if c.kind == "window"]
+    assert windows and not any(w.startswith("981") or w.endswith("Avicenna") for w in windows)
+
+
 def test_a_claimed_count_fits_a_count_of_the_same_thing_better_than_a_share():
     """"Có phải … 150 nhiệm vụ không?" checks a count: "128 nhiệm vụ" is one, "100% nhiệm
     vụ" a share, a weaker fit (the verdict is then judged on the count)."""
