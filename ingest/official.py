@@ -319,9 +319,8 @@ def closing(text: str) -> Closing | None:
     THỦ TƯỚNG (Đã ký) Nguyễn Xuân Phúc"). A name is 2-5 capitalised Vietnamese syllables ending
     a line, after nothing but a title in capitals or a closing bracket: OCR noise ("Ekếẩn Hồng
     Hà") is no name, and what cannot be read is left unknown rather than guessed."""
-    found = None
-    for found in _RECIPIENTS.finditer(text):
-        pass
+    # The last one: the closing block ends the body; an earlier one would be a form quoted in it.
+    found = next(reversed(list(_RECIPIENTS.finditer(text))), None)
     if found is None:
         return None
     appendix = _APPENDIX.search(text, found.end())
