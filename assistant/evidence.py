@@ -52,7 +52,9 @@ _NAMED_BY_NUMBER = re.compile(r"\b(?:nghị quyết|quyết định|nghị đị
 # Centuries, decades and "66 triệu năm trước" date things too.
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày \d|\btháng \d|\bnăm \d{3,4}\b|\b1\d{3}\b|\b20\d{2}\b|"
                    r"\bthế kỷ (?:thứ )?(?:\d+|[IVXL]+)\b|\bthập (?:niên|kỷ) \d|"
-                   r"\d[\d.,]*\s*(?:triệu |nghìn |ngàn |tỷ )?năm (?:trước|sau)\b",
+                   r"\d[\d.,]*\s*(?:triệu |nghìn |ngàn |tỷ )?năm (?:trước|sau)\b|"
+                   # "có hiệu lực kể từ ngày ký": the day a text is signed or issued is its date
+                   r"\bngày (?:ký|ban hành)\b",
                    re.IGNORECASE)
 # How much without a figure: "hơn một nửa", "phần lớn", "hầu hết" answer "bao nhiêu" and
 # "bao nhiêu phần trăm" questions, more vaguely than a number.

@@ -230,6 +230,14 @@ def test_no_window_of_a_long_sentence_is_cut_inside_brackets():
     assert windows and not any(w.startswith("981") or w.endswith("Avicenna") for w in windows)
 
 
+def test_the_day_of_signing_is_a_date():
+    """"Có hiệu lực kể từ ngày ký" answers "có hiệu lực từ ngày nào?" as a written date does."""
+    signed, other = "Nghị định này có hiệu lực thi hành kể từ ngày ký.", "Nghị định này quy định về công tác văn thư."
+    question = analyze("Nghị định có hiệu lực từ ngày nào?")
+    found = sentence_candidates(question, hit([other, signed]))
+    assert found[signed].type_fit == 1.0 and not fits_required_type(question, found[other])
+
+
 def test_a_claimed_count_fits_a_count_of_the_same_thing_better_than_a_share():
     """"Có phải … 150 nhiệm vụ không?" checks a count: "128 nhiệm vụ" is one, "100% nhiệm
     vụ" a share, a weaker fit (the verdict is then judged on the count)."""
