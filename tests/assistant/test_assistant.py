@@ -104,19 +104,12 @@ def test_empty_question_is_rejected(assistant):
         assistant.ask("   ")
 
 
-def test_documents_of_different_dates_disagreeing_show_newest_first(tmp_path, embedder):
-    from index import HybridIndex
-    from ingest import Ingestor
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "old.txt").write_text(" date 2025-03-01 Lai Châu số hóa hồ sơ\n\nTỉnh Lai Châu đã số hóa 40% hồ sơ "
-                                    "thủ tục hành chính. Lai Châu tiếp tục đẩy mạnh chuyển đổi số.\n", encoding="utf-8")
-    (folder / "new.txt").write_text(" date 2026-02-01 Lai Châu cập nhật số hóa hồ sơ\n\nTỉnh Lai Châu đã số hóa 65% "
-                                    "hồ sơ thủ tục hành chính. Lai Châu tiếp tục đẩy mạnh chuyển đổi số.\n",
-                                    encoding="utf-8")
-    result = Ingestor().run([str(folder)])
-    index = HybridIndex.open(tmp_path / "index", embedder)
-    index.sync(result.documents, result.chunks)
+def test_documents_of_different_dates_disagreeing_show_newest_first(tmp_path, index_of_texts):
+    index = index_of_texts(tmp_path, {
+        "old.txt": " date 2025-03-01 Lai Châu số hóa hồ sơ\n\nTỉnh Lai Châu đã số hóa 40% hồ sơ thủ tục hành "
+                   "chính. Lai Châu tiếp tục đẩy mạnh chuyển đổi số.\n",
+        "new.txt": " date 2026-02-01 Lai Châu cập nhật số hóa hồ sơ\n\nTỉnh Lai Châu đã số hóa 65% hồ sơ thủ tục "
+                   "hành chính. Lai Châu tiếp tục đẩy mạnh chuyển đổi số.\n"})
     answer = Assistant(index).ask("Lai Châu đã số hóa bao nhiêu phần trăm hồ sơ thủ tục hành chính?")
     assert answer.answer.startswith("Theo bài ngày 01/02/2026,") and "Theo bài ngày 01/03/2025," in answer.answer
     assert answer.answer.index("65%") < answer.answer.index("40%")
@@ -172,15 +165,8 @@ TARGETS_BY_YEAR = ("Mục tiêu chuyển đổi số\n\nNăm 2026, tỉnh phấn
 
 
 @pytest.fixture(scope="module")
-def targets_assistant(tmp_path_factory, embedder):
-    from index import HybridIndex
-    from ingest import Ingestor
-    folder = tmp_path_factory.mktemp("targets")
-    (folder / "docs").mkdir()
-    (folder / "docs" / "muc_tieu.txt").write_text(TARGETS_BY_YEAR, encoding="utf-8")
-    loaded = Ingestor().run([str(folder / "docs")])
-    HybridIndex.open(folder / "index", embedder).sync(loaded.documents, loaded.chunks)
-    return Assistant(HybridIndex.open(folder / "index", embedder))
+def targets_assistant(tmp_path_factory, index_of_texts):
+    return Assistant(index_of_texts(tmp_path_factory.mktemp("targets"), {"muc_tieu.txt": TARGETS_BY_YEAR}))
 
 
 def test_a_claim_about_one_year_is_judged_on_that_years_figure(targets_assistant):
@@ -211,17 +197,11 @@ SEA_LEVEL = ("Khí hậu kỷ băng hà\n\nTrong đợt lạnh cuối cùng, ph�
              "khoảng 120 m so với ngày nay. Khi băng tan, nước biển dâng lên và phủ kín vùng đất này.\n")
 
 
-def test_a_comparison_of_one_thing_with_another_time_is_answered(tmp_path, embedder):
+def test_a_comparison_of_one_thing_with_another_time_is_answered(tmp_path, index_of_texts):
     """"Thấp hơn bao nhiêu so với hiện nay?" sets nothing side by side: the quote answers it,
     though it names the time in other words ("đợt lạnh cuối cùng", no passage says "thời kỳ
     băng giá gần nhất")."""
-    from index import HybridIndex
-    from ingest import Ingestor
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "bang_ha.txt").write_text(SEA_LEVEL, encoding="utf-8")
-    loaded = Ingestor().run([str(tmp_path / "docs")])
-    HybridIndex.open(tmp_path / "index", embedder).sync(loaded.documents, loaded.chunks)
-    answer = Assistant(HybridIndex.open(tmp_path / "index", embedder)).ask(
+    answer = Assistant(index_of_texts(tmp_path, {"bang_ha.txt": SEA_LEVEL})).ask(
         "Vào thời kỳ băng giá gần nhất, mực nước biển thấp hơn bao nhiêu so với hiện nay?")
     assert not answer.refused and "120 m" in answer.answer and answer.grounded
 
@@ -232,20 +212,15 @@ CAFE = ("Đời sống văn hóa\n\nĐược nhà văn Arnold Szyfman mở vào 
         "phố bị phá hủy.\n")
 
 
-def test_a_part_of_a_long_sentence_that_only_restates_the_question_gives_way_to_the_sentence(tmp_path, embedder):
+def test_a_part_of_a_long_sentence_that_only_restates_the_question_gives_way_to_the_sentence(tmp_path,
+                                                                                             index_of_texts):
     """"quán rượu văn học đầu tiên của thành phố" repeats the question; the name asked for
     is earlier in its sentence."""
     from dataclasses import replace
 
     from assistant.ranker import ranker_for
-    from index import HybridIndex
-    from ingest import Ingestor
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "van_hoa.txt").write_text(CAFE, encoding="utf-8")
-    loaded = Ingestor().run([str(tmp_path / "docs")])
-    HybridIndex.open(tmp_path / "index", embedder).sync(loaded.documents, loaded.chunks)
     ranker = replace(ranker_for("joint"), whole_sentence_restated=0.5, whole_sentence_words=80.0)
-    answer = Assistant(HybridIndex.open(tmp_path / "index", embedder), ranker=ranker).ask(
+    answer = Assistant(index_of_texts(tmp_path, {"van_hoa.txt": CAFE}), ranker=ranker).ask(
         "Quán rượu văn học đầu tiên của thành phố là gì?")
     assert "Momus" in answer.answer and answer.grounded
     assert answer.citations[0].quote.startswith("Được nhà văn") and answer.citations[0].quote.endswith("cả vùng.")

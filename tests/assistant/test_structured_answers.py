@@ -52,15 +52,8 @@ Nguyễn Văn An
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory, embedder):
-    from index import HybridIndex
-    from ingest import Ingestor
-    folder = tmp_path_factory.mktemp("regulation")
-    (folder / "docs").mkdir()
-    (folder / "docs" / "quy_che.txt").write_text(REGULATION, encoding="utf-8")
-    loaded = Ingestor().run([str(folder / "docs")])
-    HybridIndex.open(folder / "index", embedder).sync(loaded.documents, loaded.chunks)
-    return Assistant(HybridIndex.open(folder / "index", embedder))
+def assistant(tmp_path_factory, index_of_texts):
+    return Assistant(index_of_texts(tmp_path_factory.mktemp("regulation"), {"quy_che.txt": REGULATION}))
 
 
 def test_a_heading_that_restates_the_question_gives_way_to_the_line_that_answers(assistant):
