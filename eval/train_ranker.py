@@ -186,7 +186,10 @@ def fit_policy(train: list[dict], test: list[dict], score,
     train_policy = {choice: answer_policy(train, score, *choice) for choice in grid}
     affordable = [c for c, (_, words) in train_policy.items() if words <= MAX_MEDIAN_WORDS]
     # Ties go to the simpler policy (the grid's first): no pairs, smaller margins, quotes kept.
-    policy = max(affordable, key=lambda c: train_policy[c][0]) if affordable else (0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+    # With none short enough, the shortest (the quotes may have grown longer since the budget
+    # was met): falling back to a policy outside the grid would drop the stored one.
+    policy = (max(affordable, key=lambda c: train_policy[c][0]) if affordable
+              else min(grid, key=lambda c: (train_policy[c][1], -train_policy[c][0])))
     return (policy, *answer_policy(test, score, *policy))
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.ranker import FEATURES, LinearRanker
-from eval.train_ranker import answer_policy, fit_refusal, refused_share
+from eval.train_ranker import MAX_MEDIAN_WORDS, WHOLE_SENTENCE, answer_policy, fit_policy, fit_refusal, refused_share
 
 WORDS = FEATURES.index("log_words")
 
@@ -87,3 +87,12 @@ def test_a_part_of_a_long_sentence_restating_the_question_gives_way_to_its_sente
     assert answer_policy([row], _score, 0.0, 0.0, 0.0, 0.0, restated=0.5, sentence_words=40) == (1.0, 35.0)
     assert answer_policy([row], _score, 0.0, 0.0, 0.0, 0.0, restated=0.7, sentence_words=40)[0] == 0.0
     assert answer_policy([row], _score, 0.0, 0.0, 0.0, 0.0, restated=0.5, sentence_words=30)[0] == 0.0
+
+
+def test_with_no_policy_short_enough_the_shortest_is_kept_not_one_outside_the_grid():
+    """Quotes longer than the word budget under every policy (as after a change to how parts
+    of sentences are cut): --whole-sentence-only keeps the stored quote policy."""
+    long_rows = [_row([3.0, 2.9], [MAX_MEDIAN_WORDS + 10, MAX_MEDIAN_WORDS + 20], [False, True])] * 3
+    stored = (1.0, 1.0, 2.0, 30.0)
+    policy, _, words = fit_policy(long_rows, long_rows, _score, base=stored)
+    assert policy[:4] == stored and policy[4:] in WHOLE_SENTENCE and words > MAX_MEDIAN_WORDS
