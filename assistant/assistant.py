@@ -16,7 +16,7 @@ from ingest.official import closing
 from . import guard
 from .compose import Statement, compose, compose_list
 from .evidence import Candidate, candidates, fits_required_type
-from .lists import ListAnswer, find_list
+from .lists import ListAnswer, find_list, hit_for
 from .question import Question, QuestionType, analyze, is_follow_up, resolve_follow_up
 from .ranker import LinearRanker, ranker_for
 from .records import REFUSAL_MESSAGE, Answer, QuestionError
@@ -372,11 +372,9 @@ class Assistant:
         chunk = next((c for c in self.index.chunks_of(document.doc_id) if c.start <= start < c.end), None)
         if chunk is None:
             return None
-        hit = SearchHit(rank=1, score=0.0, chunk=chunk, document=document, match=(chunk.start, chunk.end),
-                        dense_score=0.0, sparse_score=0.0)
-        signer = Candidate(hit=hit, start=start, end=end, kind="sentence", text=document.text[start:end],
-                           frame=Frame(title=document.title), score=0.0, gate=0.0, type_fit=1.0,
-                           overlap=0.0, dense=0.0)
+        signer = Candidate(hit=hit_for(hits[0], chunk), start=start, end=end, kind="sentence",
+                           text=document.text[start:end], frame=Frame(title=document.title), score=0.0, gate=0.0,
+                           type_fit=1.0, overlap=0.0, dense=0.0)
         text, citations = compose([Statement(signer, label="Người ký")])
         return self._answer(asked, question, hits, text, citations)
 

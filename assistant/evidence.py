@@ -146,11 +146,14 @@ def candidates(question: Question, hits: list[SearchHit], weights: TermWeights,
     sentence_overlap = {(hit.chunk.chunk_id, unit.start): _overlap(
         question, [(1.0, token_string(unit.tokens[unit.heading_tokens:], question.accentless))], weights)
         for hit, unit in raw if unit.kind in ("sentence", "chunk")}
+    # The heading lines of each chunk, found once: they frame the lines under them.
+    headings = {hit.chunk.chunk_id: [u for u in hit.units if u.kind == "sentence"
+                                     and is_heading_line(hit.document.text, u.start, u.end)] for hit in hits}
     dense_rank = _ranks([u.dense for _, u in raw])
     sparse_rank = _ranks([u.sparse for _, u in raw])
     syllables = _content_syllables(question)
     scored = [_score(question, hit, unit, best_dense, best_sparse, weights, ranker, sentence_overlap,
-                     (dense_rank[i], sparse_rank[i]), syllables)
+                     headings[hit.chunk.chunk_id], (dense_rank[i], sparse_rank[i]), syllables)
               for i, (hit, unit) in enumerate(raw)]
     return sorted(scored, key=lambda c: -c.score)
 
@@ -245,7 +248,7 @@ def _token_offsets(text: str, tokens) -> list[tuple[str, int]]:
 
 
 def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_sparse: float,
-           weights: TermWeights, ranker: LinearRanker, sentence_overlap: dict,
+           weights: TermWeights, ranker: LinearRanker, sentence_overlap: dict, headings: list[UnitScore],
            ranks: tuple[float, float], syllables: tuple[str, ...]) -> Candidate:
     doc_text = hit.document.text
     text = doc_text[unit.start:unit.end]
@@ -260,8 +263,7 @@ def _score(question: Question, hit: SearchHit, unit, best_dense: float, best_spa
     frame_tokens = list(unit.tokens[:unit.heading_tokens])
     # Under a heading in the same chunk ("2. Thời hạn nộp lưu hồ sơ …" above "a) Đối với hồ
     # sơ xây dựng cơ bản: Trong thời hạn 03 tháng …"), the heading frames the line as a lead does.
-    heading = max((u for u in hit.units if u.kind == "sentence" and u.end <= unit.start
-                   and is_heading_line(doc_text, u.start, u.end)), key=lambda u: u.end, default=None)
+    heading = max((u for u in headings if u.end <= unit.start), key=lambda u: u.end, default=None)
     if heading is not None:
         frame_tokens += heading.tokens[heading.heading_tokens:]
     if _ANAPHOR.match(text):  # "Đây là ..." continues the previous sentence's subject

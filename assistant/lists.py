@@ -79,8 +79,8 @@ def _enumerated_list(candidate: Candidate, chunks: list[Chunk]) -> ListAnswer | 
         following = [c for c in chunk.clauses if start <= c[0] < end]
         if len(following) >= 3 and lead_at == at:
             (lead_start, lead_end), lead_chunk = sentences[lead_at]
-            hit = _hit_for(candidate.hit, chunk)
-            lead = _span_candidate(candidate, _hit_for(candidate.hit, lead_chunk), lead_start, lead_end)
+            hit = hit_for(candidate.hit, chunk)
+            lead = _span_candidate(candidate, hit_for(candidate.hit, lead_chunk), lead_start, lead_end)
             listed = tuple(_item(hit, a, _cut(text, a, b, ITEM_WORDS)) for a, b in following[:MAX_ITEMS])
             return ListAnswer(lead=lead, items=listed)
     items: list[Candidate] = []
@@ -90,7 +90,7 @@ def _enumerated_list(candidate: Candidate, chunks: list[Chunk]) -> ListAnswer | 
             break
         if level > item_depth:   # a sub-item ("a)" under "2."): part of the item before it
             continue
-        hit = _hit_for(candidate.hit, chunk)
+        hit = hit_for(candidate.hit, chunk)
         enumerator = _ENUMERATOR.match(text[start:end])
         body = start + (enumerator.end() if enumerator else 0)
         items.append(_item(hit, body, _first_phrase(text, body, end)))
@@ -99,7 +99,7 @@ def _enumerated_list(candidate: Candidate, chunks: list[Chunk]) -> ListAnswer | 
     (lead_start, lead_end), lead_chunk = sentences[lead_at]
     label = _ENUMERATOR.match(text[lead_start:lead_end])   # "2. … bao gồm": the lead reads without "2."
     lead_start += label.end() if label else 0
-    return ListAnswer(lead=_span_candidate(candidate, _hit_for(candidate.hit, lead_chunk), lead_start, lead_end),
+    return ListAnswer(lead=_span_candidate(candidate, hit_for(candidate.hit, lead_chunk), lead_start, lead_end),
                       items=tuple(items))
 
 
@@ -147,7 +147,8 @@ def _first_phrase(text: str, start: int, end: int) -> int:
     return _cut(text, start, end, ENUMERATED_ITEM_WORDS)
 
 
-def _hit_for(hit: SearchHit, chunk: Chunk) -> SearchHit:
+def hit_for(hit: SearchHit, chunk: Chunk) -> SearchHit:
+    """The hit, or one like it on another chunk of its document (a list, a signature elsewhere)."""
     if chunk.chunk_id == hit.chunk.chunk_id:
         return hit
     return SearchHit(rank=hit.rank, score=0.0, chunk=chunk, document=hit.document,
