@@ -153,11 +153,16 @@ def _credit_span(line: str) -> tuple[int, int] | None:
 
 
 def _drop_repeated_captions(kept: list, result: CleanedText) -> list:
-    """Drop exact repeats, and credited captions whose words a body paragraph repeats."""
-    seen, out = set(), []
+    """Drop repeated captions: a line said again right after itself (a page shows a photo's
+    caption under it and again in the text) or again with a photo credit; and credited
+    captions whose words a body paragraph repeats. Other repeats are text: a form says
+    "Địa điểm thực hiện: …" once per procedure, and dropping the later ones leaves their
+    procedures without it."""
+    seen: set[str] = set()
+    out: list[tuple[int, str]] = []
     for line_no, line in kept:
         key = match_key(line)
-        if key in seen:
+        if key in seen and (match_key(out[-1][1]) == key or _credit_span(line) is not None):
             result.dropped.append(DroppedLine(line_no, REASON_CAPTION_REPEAT, line))
             continue
         seen.add(key)

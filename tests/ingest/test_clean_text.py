@@ -120,3 +120,15 @@ def test_leaked_related_news_paragraph_is_dropped():
     cleaned = clean_scrape("Tiêu đề\n\nThân bài có nội dung.\n\nTin Liên Quan: Giải bóng chuyền nữ 2024"
                            "\n\nThân bài tiếp.")
     assert "bóng chuyền" not in cleaned.text and "Thân bài tiếp." in cleaned.text
+
+
+def test_a_line_a_form_repeats_is_text_but_a_caption_said_twice_is_not():
+    place = "Địa điểm thực hiện: Trung tâm Phục vụ hành chính công tỉnh."
+    raw = (f"Danh mục thủ tục\n\n1. Thủ tục cấp giấy phép\n\n{place}\n\n2. Thủ tục gia hạn giấy phép\n\n{place}\n\n"
+           "Quang cảnh hội nghị triển khai kế hoạch\n\nQuang cảnh hội nghị triển khai kế hoạch\n\n"
+           "Đại biểu dự hội nghị. Ảnh: Thu Hương\n\nNội dung hội nghị.\n\nĐại biểu dự hội nghị. Ảnh: Thu Hương\n")
+    cleaned = clean_scrape(raw)
+    assert cleaned.text.count("Địa điểm thực hiện") == 2           # each procedure keeps its line
+    assert cleaned.text.count("Quang cảnh hội nghị") == 1          # said again right after itself
+    assert cleaned.text.count("Ảnh: Thu Hương") <= 1               # a credited caption, again
+    assert all(d.reason == REASON_CAPTION_REPEAT for d in cleaned.dropped)
