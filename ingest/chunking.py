@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .normalize import YEAR_DIGITS
-from .official import MAJOR_LEVEL, heading_of, outline
+from .official import MAJOR_LEVEL, Heading, ends_as_heading, heading_of, heading_stacks, outline
 from .records import Chunk, Span
 
 _CLOSERS = "”\"’')]»"
@@ -30,6 +30,8 @@ LEAD_MAX_WORDS = 40
 LEAD_REACH = 12           # paragraphs a lead can govern
 # Narration of an event resumes: the list a lead introduced is over.
 _LEAD_BREAK = re.compile(r"^(Dịp này|Nhân dịp|Tại hội nghị|Tại hội thảo|Phát biểu|Kết thúc|Trước đó)")
+# "Nhãn: nội dung" inside a numbered line: the line states its content, it heads nothing.
+_SAYS_SOMETHING = re.compile(r":\s*\w")
 
 
 @dataclass(frozen=True)
@@ -156,15 +158,20 @@ def chunk_text(doc_id: str, text: str, config: ChunkingConfig = ChunkingConfig()
     current: list[Span] = []
     size = 0
     body = False        # the current group holds more than headings
-    headings: list[tuple[int, str]] = []   # (offset, text) of the big divisions' headings
+    headings = governing_headings(text)
+    named_at = dict(headings)
+    in_force: tuple[tuple[int, str], ...] = ()
     for para in paragraph_spans(text):
-        heading = heading_of(text[para[0]:para[1]])
-        major = heading is not None and heading.level <= MAJOR_LEVEL
-        if heading is not None and heading.level <= MAJOR_LEVEL + 1:
-            headings.append((para[0], " ".join(text[para[0]:para[1]].split()[:LEAD_MAX_WORDS])))
-        if major and current and body:
+        paragraph = text[para[0]:para[1]]
+        heading = heading_of(paragraph)
+        # The lines of a chunk share the heading its frame names: a heading starts a chunk
+        # ("3. Thủ tục gia hạn giấy phép" over "Phí: 150.000 đồng"), and so does a line
+        # that ends its reach ("3.3. Thời gian kiểm tra: …" after "3.2. Nội dung kiểm tra").
+        major = heading is not None and heading.level <= MAJOR_LEVEL   # a Phần/Chương/Mục/Điều always
+        if (major or named_at.get(para[0], in_force) != in_force) and current and body:
             groups.append(current)
             current, size, body = [], 0, False
+        in_force = named_at.get(para[0], in_force)
         for i, sentence in enumerate(sentence_spans(text, *para)):
             n = _words(text, sentence)
             starts_paragraph = i == 0
@@ -174,13 +181,32 @@ def chunk_text(doc_id: str, text: str, config: ChunkingConfig = ChunkingConfig()
                 current, size, body = [], 0, False
             current.append(sentence)
             size += n
-        body = body or heading is None or len(text[para[0]:para[1]].split()) > 12
+        # A short line ending without a full stop (a title, "Thành phần hồ sơ gồm:") is not body yet.
+        body = body or len(paragraph.split()) > 12 or (heading is None and not ends_as_heading(paragraph))
     if current:
         groups.append(current)
     leads = section_leads(text)
     paths = document_outline(text) if paths is None else paths
     return [_make_chunk(doc_id, position, text, sentences, config, leads, paths, headings)
             for position, sentences in enumerate(groups)]
+
+
+def _is_heading_paragraph(paragraph: str, heading: Heading | None) -> bool:
+    """A labelled line that names what follows: a big division's ("Điều 5. Trách nhiệm thi
+    hành", "II. NHIỆM VỤ"), or a numbered one that does not end as a sentence ("3. Thủ tục
+    gia hạn giấy phép kinh doanh"; "3. Hồ sơ được nộp trực tiếp." says something itself, and
+    so does "4.2. Ông A - Phó Trưởng đoàn: Chủ trì việc kiểm", a line a scan broke)."""
+    return heading is not None and len(paragraph.split()) <= LEAD_MAX_WORDS and (
+        heading.level <= MAJOR_LEVEL + 1 or (ends_as_heading(paragraph) and not _SAYS_SOMETHING.search(paragraph)))
+
+
+def governing_headings(text: str) -> list[tuple[int, tuple[tuple[int, str], ...]]]:
+    """(offset, headings in force after it) at each labelled paragraph, outermost first as
+    (offset, first words): the divisions it sits in (official.heading_stacks) whose line
+    reads as a heading ("3. Thủ tục gia hạn giấy phép", not "3. Hồ sơ được nộp …")."""
+    return [(offset, tuple((at, " ".join(paragraph.split()[:LEAD_MAX_WORDS])) for heading, at, paragraph in stack
+                           if _is_heading_paragraph(paragraph, heading)))
+            for offset, stack in heading_stacks([(a, text[a:b]) for a, b in paragraph_spans(text)])]
 
 
 def section_leads(text: str) -> list[tuple[int, str]]:
@@ -204,15 +230,16 @@ def section_leads(text: str) -> list[tuple[int, str]]:
 
 def _make_chunk(doc_id: str, position: int, text: str, sentences: list[Span],
                 config: ChunkingConfig, leads: list[tuple[int, str]], paths: list[tuple[int, str]],
-                headings: list[tuple[int, str]]) -> Chunk:
+                headings: list[tuple[int, tuple[tuple[int, str], ...]]]) -> Chunk:
     start, end = sentences[0][0], sentences[-1][1]
     clauses = [c for s in sentences for c in clause_spans(text, s, config.min_clauses)]
     governing = [lead for offset, lead in leads if offset < start or (offset == start and not lead)]
     path = next((p for offset, p in reversed(paths) if offset <= start), "")
-    # Inside an article, the article's heading ("Điều 13. Ký ban hành văn bản") says what
-    # its khoản are about; a list lead, when one governs, says more.
-    last = next(((offset, h) for offset, h in reversed(headings) if offset <= start), None)
-    heading = last[1] if path and last and last[0] < start else ""
+    # The innermost heading in force ("Điều 13. Ký ban hành văn bản", "3. Thủ tục gia hạn
+    # giấy phép") says what the chunk's lines are about, unless the chunk opens with it;
+    # a list lead, when one governs, says more.
+    in_force = next((stack for offset, stack in reversed(headings) if offset <= start), ())
+    heading = next((words for offset, words in reversed(in_force) if offset < start), "")
     return Chunk(chunk_id=f"{doc_id}#{position:03d}", doc_id=doc_id, position=position,
                  start=start, end=end, text=text[start:end],
                  sentences=tuple(sentences), clauses=tuple(clauses),

@@ -13,6 +13,7 @@ paragraph's place in the structure ("Điều 5, khoản 2, điểm a" or "II.3")
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -197,6 +198,16 @@ _LEVELS = (   # (level, pattern, label); a lower level number is a bigger divisi
 MAJOR_LEVEL = 3   # a new Phần/Phụ lục/Chương/Mục/Điều always starts a new chunk
 
 
+_SENTENCE_END = (".", "!", "?", ";", "…")
+_CLOSING_MARKS = "\"'”’»)] "
+
+
+def ends_as_heading(line: str) -> bool:
+    """A line that names a topic rather than saying something ends without a full stop:
+    "2. Thời hạn nộp lưu hồ sơ", "Điều 37. Hiệu lực thi hành", "Thành phần hồ sơ gồm:"."""
+    return not line.rstrip(_CLOSING_MARKS).endswith(_SENTENCE_END)
+
+
 @dataclass(frozen=True)
 class Heading:
     level: int
@@ -220,23 +231,30 @@ def outline(paragraphs: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """(offset, path) for each paragraph that changes the path, from (offset, text) pairs
     in document order. Inside an Điều, "1." is a khoản and "a)" an điểm; elsewhere the
     numbering is joined with dots ("II.3.a")."""
-    stack: list[Heading] = []
     result: list[tuple[int, str]] = []
+    for offset, stack in heading_stacks(paragraphs):
+        path = render_path([heading for heading, _, _ in stack])
+        if not result or result[-1][1] != path:
+            result.append((offset, path))
+    return result
+
+
+def heading_stacks(paragraphs: list[tuple[int, str]]) -> Iterator[tuple[int, list[tuple[Heading, int, str]]]]:
+    """For each labelled paragraph of (offset, text) pairs in document order: its offset and
+    the divisions it sits in after it, outermost first, as (heading, offset, text)."""
+    stack: list[tuple[Heading, int, str]] = []
     for offset, paragraph in paragraphs:
         heading = heading_of(paragraph.lstrip())
         if heading is None:
             continue
-        while stack and stack[-1].level >= heading.level:
+        while stack and stack[-1][0].level >= heading.level:
             stack.pop()
         # "6.1." after "5." (the "6." line lost or never written) belongs to 6, not to 5.
-        while stack and "." in heading.label and 5 <= stack[-1].level < heading.level and \
-                not heading.label.startswith(stack[-1].label + "."):
+        while stack and "." in heading.label and 5 <= stack[-1][0].level < heading.level and \
+                not heading.label.startswith(stack[-1][0].label + "."):
             stack.pop()
-        stack.append(heading)
-        path = render_path(stack)
-        if not result or result[-1][1] != path:
-            result.append((offset, path))
-    return result
+        stack.append((heading, offset, paragraph))
+        yield offset, list(stack)
 
 
 def render_path(stack: list[Heading]) -> str:

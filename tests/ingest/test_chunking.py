@@ -69,3 +69,36 @@ def test_list_items_carry_the_section_lead_that_frames_them(corpus):
     vision_2045 = next(c for c in corpus.chunks if "Kinh tế số chiếm trên 40% GRDP" in c.text)
     assert vision_2045.context.startswith("Tầm nhìn đến năm 2045") and vision_2045.context.endswith("sau:")
     assert chunks["000_cea71f7cbe1ebe5a#000"].context == ""  # nothing frames an opening
+
+
+FORM = """PHỤ LỤC
+Danh mục thủ tục hành chính
+
+1. Thủ tục cấp giấy phép
+
+{body}
+
+2. Thủ tục gia hạn giấy phép
+
+{body}
+
+Phí, lệ phí: 150.000 đồng/hồ sơ.
+
+3. Hồ sơ được nộp trực tiếp tại Trung tâm Phục vụ hành chính công.
+
+{body}
+"""
+BODY = "\n\n".join(["Câu này có đúng tám từ để đếm."] * 9)   # 72 words in nine paragraphs
+
+
+def test_a_heading_starts_a_chunk_and_frames_the_chunks_under_it():
+    text = FORM.format(body=BODY)
+    chunks = chunk_text("d", text, ChunkingConfig(min_words=60, max_words=180))
+    assert any(c.text.startswith("2. Thủ tục") for c in chunks)   # not at the end of the one before
+    assert not any(c.text.rstrip().endswith("giấy phép") for c in chunks)
+    fee = next(c for c in chunks if "150.000" in c.text)
+    assert fee.context == "2. Thủ tục gia hạn giấy phép"
+    # "3. Hồ sơ được nộp …." says something itself: it ends the reach of "2." and names
+    # nothing, so what frames the lines after it is the appendix.
+    last = chunks[-1]
+    assert last.start > text.index("3. Hồ sơ") and last.context == "PHỤ LỤC Danh mục thủ tục hành chính"
