@@ -29,7 +29,10 @@ gom lam xong chua de nhu ra sao nao nhe a u da se dang bi
                  "ra sao", "la gi", "cho biet", "the nao", "muc tieu", "thi sao", "so sanh",
                  "cao hon", "thap hon", "nhieu hon", "it hon", "tinh nao", "hien nay", "hien tai", "phai khong",
                  "dung khong", "co phai", "co dung", "lam gi", "bao gom", "gom nhung",
-                 "nhung gi", "da chua", "chua", "xong chua"}
+                 "nhung gi", "da chua", "chua", "xong chua", "bao lau", "tai sao", "vi sao", "luc nao",
+                 "o dau", "noi nao", "bao xa", "khi nao"}
+# "Mất bao lâu", "mất bao nhiêu tiền": the verb asks the cost, it names no subject.
+_ASKS_COST = {"bao lau", "bao nhieu"}
 # Greetings and thanks (accent-less): words of a chat, not of a question's subject.
 COURTESY_TERMS = {"xin chao", "chao", "chao ban", "cam on", "xin cam on", "cam on nhieu", "ok", "oke", "okay",
                   "vang", "da", "hello", "hi", "thanks", "thank you", "test", "alo"}
@@ -39,7 +42,10 @@ def key_terms(question: str, provinces: tuple[str, ...], accentless: bool) -> tu
     from ingest.vietnamese import word_tokenize
     province_words = {w for p in provinces for w in ascii_key(p).split()}
     terms = []
-    for segment in word_tokenize(match_key(question)):
+    segments = word_tokenize(match_key(question))
+    for i, segment in enumerate(segments):
+        if ascii_key(segment) == "mat" and i + 1 < len(segments) and ascii_key(segments[i + 1]) in _ASKS_COST:
+            continue
         term = (ascii_key(segment) if accentless else match_key(segment)).strip(" ?.,!:;\"'()")
         words = [w for w in term.split() if ascii_key(w) not in province_words]  # "tỉnh_lai_châu"
         if len(words) < len(term.split()):
