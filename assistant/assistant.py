@@ -268,11 +268,13 @@ class Assistant:
             (c for c in relevant if c.kind != "window" and _within(first, c)), key=_words, default=None)
         if sentence is not None and ranker.reads_whole_sentence(first.features, _words(sentence)):
             first = sentence
-        others = [c for c in relevant if c is not first and not _overlapping(c, first)]
+        # The same words elsewhere (a form repeats "Địa điểm thực hiện: …" per procedure)
+        # would show the reader one sentence twice.
+        others = [c for c in relevant if c is not first and not _overlapping(c, first) and not _same_words(c, first)]
         second = max(others, key=lambda c: c.score - ranker.second_quote_length_penalty * _log_words(c),
                      default=None)
-        if second is None or not ranker.second_joins(first.score - second.score, _words(first) + _words(second),
-                                                     second.names_other_years):
+        if second is None or _another_section(question, first, second) or not ranker.second_joins(
+                first.score - second.score, _words(first) + _words(second), second.names_other_years):
             return [Statement(first)]
         return [Statement(first), Statement(second)]
 
@@ -399,6 +401,20 @@ def _log_words(candidate: Candidate) -> float:
 
 def _overlapping(a: Candidate, b: Candidate) -> bool:
     return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
+
+
+def _another_section(question: Question, first: Candidate, second: Candidate) -> bool:
+    """The second quote sits under another heading that lacks a term of the question the
+    first's heading has: "Phí, lệ phí: 200.000 đồng" under "1. Thủ tục cấp giấy phép" after
+    the fee under "3. Thủ tục gia hạn giấy phép" answers about another procedure."""
+    if not first.frame.lead or not second.frame.lead or first.frame.lead == second.frame.lead:
+        return False
+    first_lead, second_lead = f" {ascii_key(first.frame.lead)} ", f" {ascii_key(second.frame.lead)} "
+    return any(f" {t} " in first_lead and f" {t} " not in second_lead for t in map(ascii_key, question.key_terms))
+
+
+def _same_words(a: Candidate, b: Candidate) -> bool:
+    return a.text.casefold().split() == b.text.casefold().split()
 
 
 def _within(part: Candidate, whole: Candidate) -> bool:

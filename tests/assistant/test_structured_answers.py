@@ -90,3 +90,61 @@ def test_the_list_of_recipients_answers_nothing_else(assistant):
     question's words; it says whom the text is sent to, not what the money pays for."""
     answer = assistant.ask("Văn phòng bố trí gì cho công tác lưu trữ?")
     assert all("bố trí kinh phí, phương tiện" not in c.quote for c in answer.citations)
+
+
+def _procedure(name: str, days: str, fee: str) -> str:
+    return f"""{name}
+
+Trình tự thực hiện: Tổ chức, cá nhân chuẩn bị hồ sơ đầy đủ theo quy định và nộp hồ sơ; cán bộ tiếp \
+nhận kiểm tra tính đầy đủ, hợp lệ của hồ sơ, hướng dẫn bổ sung nếu hồ sơ chưa đầy đủ và trả kết quả \
+đúng hẹn cho người nộp.
+
+Địa điểm thực hiện: Trung tâm Phục vụ hành chính công tỉnh, số 1 đường Trần Hưng Đạo.
+
+Cách thức thực hiện: Nộp trực tiếp, qua dịch vụ bưu chính công ích hoặc nộp trực tuyến trên Cổng \
+Dịch vụ công quốc gia.
+
+Thành phần hồ sơ: Đơn đề nghị theo mẫu; bản sao giấy tờ chứng minh nhân thân; các giấy tờ khác \
+theo quy định của pháp luật chuyên ngành.
+
+Thời hạn giải quyết: {days} ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.
+
+Phí, lệ phí: {fee} đồng/hồ sơ.
+"""
+
+
+PROCEDURES = "PHỤ LỤC\nDanh mục thủ tục hành chính\n\n" + "\n".join((
+    _procedure("1. Thủ tục cấp giấy phép kinh doanh", "05", "200.000"),
+    _procedure("2. Thủ tục cấp lại giấy phép kinh doanh", "03", "100.000"),
+    _procedure("3. Thủ tục gia hạn giấy phép kinh doanh", "04", "150.000")))
+
+
+@pytest.fixture(scope="module")
+def procedures(tmp_path_factory, index_of_texts):
+    return Assistant(index_of_texts(tmp_path_factory.mktemp("procedures"), {"phu_luc.txt": PROCEDURES}))
+
+
+@pytest.mark.parametrize("question, expected, other_procedures", [
+    ("Thủ tục gia hạn giấy phép kinh doanh mất bao lâu?", "04 ngày", ("05 ngày", "03 ngày")),
+    ("Thời hạn giải quyết thủ tục cấp lại giấy phép kinh doanh là bao lâu?", "03 ngày", ("05 ngày", "04 ngày")),
+    ("Lệ phí gia hạn giấy phép kinh doanh là bao nhiêu?", "150.000", ("200.000", "100.000")),
+])
+def test_a_form_answers_from_the_procedure_asked_about(procedures, question, expected, other_procedures):
+    """Each procedure's lines sit under its heading, which frames them: the answer comes
+    from the procedure named, and quotes no line of another procedure with the same name
+    ("Phí, lệ phí: …")."""
+    answer = procedures.ask(question)
+    assert not answer.refused and answer.grounded
+    assert expected in answer.citations[0].quote
+    assert not any(other in answer.answer for other in other_procedures)
+
+
+def test_a_sentence_two_documents_share_is_quoted_once(tmp_path_factory, index_of_texts):
+    """A document loaded twice (a copy under another name) holds every sentence twice: the
+    answer shows it once."""
+    copies = Assistant(index_of_texts(tmp_path_factory.mktemp("copies"),
+                                      {"quy_che.txt": REGULATION, "quy_che_ban_sao.txt": REGULATION}))
+    answer = copies.ask("Hồ sơ xây dựng cơ bản phải nộp lưu trong thời hạn bao lâu?")
+    assert not answer.refused and "03 tháng" in answer.answer
+    quotes = [" ".join(c.quote.split()) for c in answer.citations]
+    assert len(quotes) == len(set(quotes))
