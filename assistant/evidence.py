@@ -49,6 +49,8 @@ _LENGTH_OF_TIME = re.compile(r"(?:\d+|\b(?:một|hai|ba|bốn|năm|sáu|bảy|t�
 # one; it counts nothing.
 _NAMED_BY_NUMBER = re.compile(r"\b(?:nghị quyết|quyết định|nghị định|chỉ thị|thông tư|kế hoạch|công văn|luật|"
                               r"điều|khoản|điểm|chương|phụ lục)(?: số)?\s*$", re.IGNORECASE)
+# A time of day as official texts write it: "7h30", "13 giờ 30", "07:30".
+_TIME_OF_DAY = re.compile(r"(?<![\d.,:])\d{1,2}\s?(?:h|giờ|:)\s?\d{0,2}(?!\d)", re.IGNORECASE)
 # Centuries, decades and "66 triệu năm trước" date things too.
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày \d|\btháng \d|\bnăm \d{3,4}\b|\b1\d{3}\b|\b20\d{2}\b|"
                    r"\bthế kỷ (?:thứ )?(?:\d+|[IVXL]+)\b|\bthập (?:niên|kỷ) \d|"
@@ -346,6 +348,8 @@ def _type_fit(question: Question, text: str) -> float:
         numbers = [m for m in FIGURE_NUMBER.finditer(text)
                    if not YEAR.fullmatch(m.group()) and m.group() not in asked_with
                    and not _NAMED_BY_NUMBER.search(text, max(0, m.start() - 24), m.start())]
+        if question.asks_clock_time:   # "từ mấy giờ": "7h30", "13 giờ 30", "07:30"; a phone number is no time
+            return 1.0 if _TIME_OF_DAY.search(text) else 0.0
         counted = _counted_noun(question)
         if not numbers and not _NUMBER_WORD.search(text):
             # "bao nhiêu phần", "bao nhiêu" alone can take "phần lớn"; a count of things

@@ -106,6 +106,8 @@ _PERIOD = re.compile(rf"(?<!\d)({YEAR_DIGITS})\s*[-–]\s*({YEAR_DIGITS})(?!\d)|
 _WHEN = re.compile(r"khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|^when\b")
 # "Kéo dài bao lâu": XQuAD's answers are as often "cho đến thế kỷ 19" or "hiếm khi" as "sáu năm".
 _DURATION = re.compile(r"\bbao lau\b|\bhow long\b")
+# "Từ mấy giờ", "lúc mấy giờ", "mấy giờ sáng": a time of day, not a number of hours.
+_CLOCK_TIME = re.compile(r"\b(?:luc|tu|den|toi|vao) may gio\b|\bmay gio (?:sang|chieu|toi)\b|\bwhat time\b")
 # Who signed a document, and whom it is sent to: the closing block answers (ingest.official.closing).
 _SIGNER = re.compile(r"\bai (?:da )?ky\b|\bnguoi ky\b|\bky boi ai\b|\bwho signed\b|\bsigned by\b")
 _RECIPIENTS = re.compile(r"\bnoi nhan\b|\bgui (?:den|toi|cho) (?:ai|nhung|cac|co quan nao|dau)\b|\brecipients?\b")
@@ -135,6 +137,7 @@ class Question:
     period: bool = False                        # the years bound periods ("2021-2025"): not compared one by one
     when_by_event: bool = False                 # "khi nào": an event may answer, a date is not required
     asks_duration: bool = False                 # "trong bao lâu": a length of time fits best, none is required
+    asks_clock_time: bool = False               # "từ mấy giờ": a time of day ("7h30") answers
     asks_signer: bool = False                   # "Ai ký Quyết định 1629?": the closing block's name answers
     asks_recipients: bool = False               # "Văn bản gửi cho ai?": the list of recipients may answer
     crosslingual: bool = False                  # asked in English: no word of it is in the documents
@@ -193,7 +196,8 @@ def analyze(text: str) -> Question:
                     asks_identity=bool(_ASKS_IDENTITY.search(key)),
                     each_place=bool(_EACH_PLACE.search(key)),
                     period=len(years) > 1 and set(years) <= bounding,
-                    asks_duration=bool(_DURATION.search(key)), asks_signer=bool(_SIGNER.search(key)),
+                    asks_duration=bool(_DURATION.search(key)), asks_clock_time=bool(_CLOCK_TIME.search(key)),
+                    asks_signer=bool(_SIGNER.search(key)),
                     asks_recipients=bool(_RECIPIENTS.search(key)),
                     when_by_event=qtype == QuestionType.DATE and bool(_WHEN.search(key))
                     and not _DATE_ITSELF.search(key),

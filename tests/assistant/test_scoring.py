@@ -205,6 +205,16 @@ def test_how_long_prefers_a_length_of_time_and_requires_none():
     assert fits_required_type(question, found[other])
 
 
+def test_from_what_time_asks_a_time_of_day():
+    """"Từ mấy giờ" is answered by "7h30" (how official texts write it), not by the
+    centre's phone number, the other figure beside it."""
+    hours, phone = "Buổi sáng: Từ 7h30’ đến 11h30’.", "Điện thoại: 02133.796.888."
+    question = analyze("Trung tâm nhận hồ sơ buổi sáng từ mấy giờ?")
+    found = sentence_candidates(question, hit([phone, hours]))
+    assert found[hours].type_fit == 1.0 and not fits_required_type(question, found[phone])
+    assert not analyze("Khóa học kéo dài bao nhiêu giờ?").asks_clock_time
+
+
 def test_a_list_label_is_neither_part_of_the_quote_nor_a_figure():
     """"5.1. Kinh phí …: Được thực hiện theo quy định" holds no amount: "5.1" is its place."""
     labelled = "5.1. Kinh phí cho hoạt động kiểm tra: Được thực hiện theo quy định của pháp luật."
