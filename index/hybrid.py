@@ -47,6 +47,8 @@ class IndexConfig:
     # faster (bench_scale.py, bundled corpus: 1.63 vs 3.09 x the embedding floor), at a
     # small cost in answers (hard set fact_recall 0.857 vs 0.886, public 0.958 vs 0.972,
     # XQuAD-200 0.765 vs 0.755) — the default stays "joint" until "pieces" matches it.
+    # "sentences": each sentence and clause as in "joint", a chunk of several sentences
+    # mixed from its sentences' vectors instead of read again (README: measurements).
     unit_vectors: str = "joint"
     # With "pieces", frame words (title, section lead) count this many times in the mix,
     # standing in for the attention the frame gets when embedded in front of the unit.

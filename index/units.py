@@ -100,7 +100,7 @@ class UnitPlan:
         return out / np.maximum(norms, 1e-12)
 
 
-UNIT_VECTORS = ("joint", "pieces", "late", "scoped")
+UNIT_VECTORS = ("joint", "pieces", "late", "scoped", "sentences")
 LATE_RECIPES = ("late", "scoped")   # each chunk read once, unit vectors pooled from token states
 
 
@@ -126,7 +126,7 @@ def plan_units(chunks: Iterable[Chunk], documents: dict[str, Document], frame_we
         if recipe in LATE_RECIPES:
             _plan_late_chunk(plan, chunk, documents[chunk.doc_id], scoped=recipe == "scoped")
         else:
-            _plan_chunk(plan, chunk, documents[chunk.doc_id], frame_weight, recipe == "joint")
+            _plan_chunk(plan, chunk, documents[chunk.doc_id], frame_weight, recipe)
     plan.drop_unused()
     return plan
 
@@ -153,7 +153,7 @@ def embed_plan(plan: UnitPlan, embedder: Embedder, batch: int,
 
 
 def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: float,
-                joint: bool = False) -> None:
+                recipe: str = "pieces") -> None:
     text = document.text
     chunk_frame = chunk.frame_at(document, chunk.start)
     heading = chunk_frame.heading
@@ -183,7 +183,10 @@ def _plan_chunk(plan: UnitPlan, chunk: Chunk, document: Document, frame_weight: 
             joined = f"{heading}\n{opening} …\n{text[start:end].strip()}"
             spans.append((start, end, kind, f"{heading}\n{opening} …", [(plan.piece(joined), 1.0)]))
     for start, end, kind, unit_heading, mix in spans:
-        if joint:
+        if recipe == "sentences" and kind == "chunk" and len(chunk.sentences) > 1:
+            # The word-weighted mean of its sentences' vectors, each read as joint reads it.
+            mix = [(plan.piece(f"{heading}\n{text[a:b]}"), float(_words(text[a:b]))) for a, b in chunk.sentences]
+        elif recipe in ("joint", "sentences"):
             mix = [(plan.piece(f"{unit_heading}\n{text[start:end]}"), 1.0)]
         head, words = list(_heading_tokens(unit_heading)), body_tokens(start, end)
         plan.units.append(RetrievalUnit(row=-1, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, kind=kind,

@@ -80,6 +80,23 @@ def test_joint_vectors_embed_each_unit_whole_with_its_frame():
         assert heading.startswith(document.title)
 
 
+def test_sentence_vectors_embed_each_sentence_as_joint_does_and_mix_the_chunk_from_them():
+    document, chunks = Ingestor().describe_and_chunk("t", "t.txt", TEXT, title="Chương trình chuyển đổi số")
+    joint, sentences = plan_units(chunks, {"t": document}), plan_units(chunks, {"t": document}, recipe="sentences")
+    assert [u.tokens for u in sentences.units] == [u.tokens for u in joint.units]
+    for unit, mix, joint_mix in zip(sentences.units, sentences.mixes, joint.mixes):
+        chunk = next(c for c in chunks if c.chunk_id == unit.chunk_id)
+        if unit.kind != "chunk" or len(chunk.sentences) == 1:   # read whole with its frame, as joint reads it
+            assert [sentences.pieces[p] for p, _ in mix] == [joint.pieces[p] for p, _ in joint_mix]
+            continue
+        # A chunk of several sentences: its sentences' own pieces, weighted by their words.
+        heading = chunk.frame_at(document, chunk.start).heading
+        assert [(sentences.pieces[p], w) for p, w in mix] == \
+               [(f"{heading}\n{document.text[a:b]}", len(document.text[a:b].split())) for a, b in chunk.sentences]
+    assert set(sentences.pieces) < set(joint.pieces)   # nothing read that joint does not read too
+    assert sentences.embedded_words < joint.embedded_words * 0.75
+
+
 def test_a_list_item_after_a_short_opening_is_embedded_with_that_opening_only():
     """The words in front of a clause are its sentence up to the clause (ingest.Frame),
     never the clause's own words again."""
