@@ -148,3 +148,29 @@ def test_scoped_reading_pools_a_sentence_from_its_own_words_and_a_list_item_read
     assert all(scoped.leads[passage][part - 1] == opening for part in own)
     assert scoped.pieces[scoped.passages[passage][opening]].startswith("Tỉnh đề ra các mục tiêu cụ thể đến năm 2030")
     assert scoped.leads[passage][opening - 1] == 0   # the opening reads only the frame and itself
+
+
+def test_sentence_recipe_gives_joints_sentence_vectors_and_a_chunk_vector_near_joints(embedder, tmp_path):
+    """Real embeddings: the sentences recipe reads each sentence as joint does (the same
+    vectors), and a chunk's mixed vector stays close to joint's reading of the whole chunk;
+    an index built that way finds the sentence asked about."""
+    from index import HybridIndex, IndexConfig
+    from index.units import embed_plan
+
+    document, chunks = Ingestor().describe_and_chunk("t", "t.txt", TEXT, title="Chương trình chuyển đổi số")
+    joint, sentences = plan_units(chunks, {"t": document}), plan_units(chunks, {"t": document}, recipe="sentences")
+    joint_vectors, sentence_vectors = embed_plan(joint, embedder, 16), embed_plan(sentences, embedder, 16)
+    for unit, a, b in zip(joint.units, joint_vectors, sentence_vectors):
+        chunk = next(c for c in chunks if c.chunk_id == unit.chunk_id)
+        if unit.kind == "chunk" and len(chunk.sentences) > 1:
+            assert float(a @ b) > 0.9
+        else:
+            assert float(a @ b) > 0.999
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "t.txt").write_text(TEXT, encoding="utf-8")
+    loaded = Ingestor().run([str(tmp_path / "docs")])
+    index = HybridIndex.open(tmp_path / "index", embedder, IndexConfig(unit_vectors="sentences"))
+    index.sync(loaded.documents, loaded.chunks)
+    hit = index.search("Ngân sách cho khoa học công nghệ thay đổi thế nào?", k=1)[0]
+    closest = max((u for u in hit.units if u.kind != "chunk"), key=lambda u: u.dense)
+    assert hit.document.text[closest.start:closest.end].startswith("Ngân sách")
