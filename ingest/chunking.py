@@ -167,7 +167,8 @@ def chunk_text(doc_id: str, text: str, config: ChunkingConfig = ChunkingConfig()
         # The lines of a chunk share the heading its frame names: a heading starts a chunk
         # ("3. Thủ tục gia hạn giấy phép" over "Phí: 150.000 đồng"), and so does a line
         # that ends its reach ("3.3. Thời gian kiểm tra: …" after "3.2. Nội dung kiểm tra").
-        major = heading is not None and heading.level <= MAJOR_LEVEL   # a Phần/Chương/Mục/Điều always
+        # A Phần/Chương/Mục/Điều always starts a chunk.
+        major = heading is not None and heading.level <= MAJOR_LEVEL
         if (major or named_at.get(para[0], in_force) != in_force) and current and body:
             groups.append(current)
             current, size, body = [], 0, False
@@ -181,8 +182,7 @@ def chunk_text(doc_id: str, text: str, config: ChunkingConfig = ChunkingConfig()
                 current, size, body = [], 0, False
             current.append(sentence)
             size += n
-        # A short line ending without a full stop (a title, "Thành phần hồ sơ gồm:") is not body yet.
-        body = body or len(paragraph.split()) > 12 or (heading is None and not ends_as_heading(paragraph))
+        body = body or heading is None or len(paragraph.split()) > 12
     if current:
         groups.append(current)
     leads = section_leads(text)

@@ -26,6 +26,8 @@ _TOKEN_EDGES = "\"'“”‘’()[]{}«»<>.,;:!?…-–—/*•"
 _CODE = re.compile(r"^[\dA-ZĐ]+(?:[./\-][\dA-ZĐa-z]+)*[./\-]?$")   # 2022, 33/2022/NQ-HĐND, UBND
 _NUMBER = re.compile(r"^[\d.,%/\-:]+$")
 LETTER_WORD = re.compile(r"[^\W\d_]{2,}")   # a word of two letters or more
+# A Word file's footnote reference glued to its word: "ký hiệu4", "Thời điểm có hiệu lực5".
+_FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d_])\d{1,2}$")
 MIN_COUNTED_WORDS = 20   # fewer words than this: too little text to judge
 
 
@@ -43,7 +45,7 @@ def word_verdicts(text: str) -> tuple[int, int]:
     """(well-formed syllables, words that cannot be Vietnamese) in text."""
     good = bad = 0
     for token in text.split():
-        token = token.strip(_TOKEN_EDGES)
+        token = _FOOTNOTE_MARK.sub("", token.strip(_TOKEN_EDGES))
         if not token or _NUMBER.match(token) or _CODE.match(token):
             continue
         if all(is_syllable(part) for part in token.split("-") if part):

@@ -4,7 +4,7 @@ import pytest
 
 from ingest import Ingestor
 from ingest.legacy import convert
-from ingest.quality import is_syllable, vietnamese_share
+from ingest.quality import is_syllable, line_share, vietnamese_share
 
 UNICODE = ("Chương trình hành động thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị về đột phá phát "
            "triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia, mục tiêu đến năm "
@@ -48,3 +48,8 @@ def test_vietnamese_share_tells_a_broken_font_from_text():
               "WӍQK Lào Cai YӅ YLӋF NLӇP tra YLӋF FKҩS hành Quy ÿӏQK phÆp OXұW trong Vӱ GөQJ và EҧR TXҧQ")
     assert vietnamese_share(broken) < 0.5
     assert vietnamese_share("Số 12") is None   # too few words to judge
+
+
+def test_a_footnote_reference_glued_to_a_word_is_no_foreign_word():
+    assert line_share("Số, ký hiệu4; Thời điểm có hiệu lực5; Ghi chú6") == 1.0
+    assert line_share("6Ӣ CÔNG 7+ѬѪ1*") < 0.6   # a broken font stays broken
