@@ -15,24 +15,45 @@ import re
 from array import array
 from functools import lru_cache
 
-from ingest.normalize import YEAR, ascii_key, match_key, token_words
+from ingest.normalize import YEAR, ascii_key, has_tone_mark, match_key, token_words
 
-# Question words and fillers (accent-less), never subject terms.
-STOP_TERMS = set("""
-bao nhieu phan tram ty le ti le ty trong ti trong khi nao ngay nao nam nao thang nao bao gio luc nao
-ai nguoi nao co quan nao don vi nao gi nhung cac la the nao nhu the nao ra sao vay con thi a nhe
-hay cho biet xin hoi ve cua o dau nay do duoc trong tai voi va den vao theo tinh muc tieu dat
-co khong may so sanh moi hai tinh nhu the bao nhieu lan thu may dat duoc chiem la gi
-hon cao thap nhieu it hay phai dung hien nay tai hien dang
-gom lam xong chua de nhu ra sao nao nhe a u da se dang bi
-""".split()) | {"bao nhieu", "phan tram", "ty le", "ti le", "ty trong", "khi nao", "nhu the nao",
-                 "ra sao", "la gi", "cho biet", "the nao", "muc tieu", "thi sao", "so sanh",
-                 "cao hon", "thap hon", "nhieu hon", "it hon", "tinh nao", "hien nay", "hien tai", "phai khong",
-                 "dung khong", "co phai", "co dung", "lam gi", "bao gom", "gom nhung",
-                 "nhung gi", "da chua", "chua", "xong chua", "bao lau", "tai sao", "vi sao", "luc nao",
-                 "o dau", "noi nao", "bao xa", "khi nao"}
+# Question words and fillers, never subject terms. Written with their tones and compared
+# toned: folded, "năm nào" stopped "nằm", "cơ quan nào" stopped "quận" and "quân", "đạt"
+# stopped "đất", "khi nào" stopped "khí", "đang" stopped "đảng". A word typed without a tone
+# mark ("nhieu", "đươc", "nam") cannot be told apart and compares accent-less. A "số" of its
+# own counts ("số doanh nghiệp", "Còn số sản phẩm?"): what is counted is the subject.
+_STOP_WORDS = """
+bao nhiêu phần trăm tỷ lệ tỉ trọng khi nào ngày năm tháng giờ lúc ai người cơ quan đơn vị gì những
+nhưng các là thế như ra sao vậy còn thì à nhé hay hãy cho biết xin hỏi về của ở đâu này đó do được
+trong tại với và đến vào theo tỉnh mục tiêu đạt có không mấy số so sánh mỗi mọi hai lần thứ chiếm
+hơn cao thấp nhiều ít phải đúng hiện nay đang gồm làm xong chưa để ạ ư đã sẽ bị
+"""
+_STOP_PHRASES = ("bao nhiêu", "phần trăm", "tỷ lệ", "tỉ lệ", "tỷ trọng", "tỉ trọng", "khi nào", "như thế nào",
+                 "ra sao", "là gì", "cho biết", "thế nào", "mục tiêu", "thì sao", "so sánh", "cao hơn", "thấp hơn",
+                 "nhiều hơn", "ít hơn", "tỉnh nào", "hiện nay", "hiện tại", "phải không", "đúng không", "có phải",
+                 "có đúng", "làm gì", "bao gồm", "gồm những", "những gì", "đã chưa", "xong chưa", "bao lâu",
+                 "tại sao", "vì sao", "lúc nào", "ở đâu", "nơi nào", "bao xa", "ngày nào", "năm nào", "tháng nào",
+                 "bao giờ", "người nào", "cơ quan nào", "đơn vị nào", "như thế", "bao nhiêu lần", "thứ mấy",
+                 "đạt được", "hiện đang")
+STOP_TERMS = frozenset(match_key(t) for t in (*_STOP_WORDS.split(), *_STOP_PHRASES))
+_STOP_ACCENTLESS = frozenset(ascii_key(t) for t in STOP_TERMS)
 # "Mất bao lâu", "mất bao nhiêu tiền": the verb asks the cost, it names no subject.
-_ASKS_COST = {"bao lau", "bao nhieu"}
+_ASKS_COST = {"bao lâu", "bao nhiêu"}
+
+
+def is_stop_term(term: str, accentless: bool) -> bool:
+    """Whether a question's segment is a question word or filler: by its tones, unless it
+    has none (the question, or this word, typed without them)."""
+    if accentless or not has_tone_mark(term):
+        return ascii_key(term) in _STOP_ACCENTLESS
+    return match_key(term) in STOP_TERMS
+
+
+def _form(text: str, accentless: bool) -> str:
+    """A question's word as terms are matched: accent-less for a question typed without tones."""
+    return ascii_key(text) if accentless else match_key(text)
+
+
 # Greetings and thanks (accent-less): words of a chat, not of a question's subject.
 COURTESY_TERMS = {"xin chao", "chao", "chao ban", "cam on", "xin cam on", "cam on nhieu", "ok", "oke", "okay",
                   "vang", "da", "hello", "hi", "thanks", "thank you", "test", "alo"}
@@ -43,16 +64,18 @@ def key_terms(question: str, provinces: tuple[str, ...], accentless: bool) -> tu
     province_words = {w for p in provinces for w in ascii_key(p).split()}
     terms = []
     segments = word_tokenize(match_key(question))
+    asks_cost = {_form(phrase, accentless) for phrase in _ASKS_COST}
     for i, segment in enumerate(segments):
-        if ascii_key(segment) == "mat" and i + 1 < len(segments) and ascii_key(segments[i + 1]) in _ASKS_COST:
+        if (_form(segment, accentless) == _form("mất", accentless) and i + 1 < len(segments)
+                and _form(segments[i + 1], accentless) in asks_cost):
             continue
-        term = (ascii_key(segment) if accentless else match_key(segment)).strip(" ?.,!:;\"'()")
+        term = _form(segment, accentless).strip(" ?.,!:;\"'()")
         words = [w for w in term.split() if ascii_key(w) not in province_words]  # "tỉnh_lai_châu"
         if len(words) < len(term.split()):
-            words = [w for w in words if ascii_key(w) not in STOP_TERMS]
+            words = [w for w in words if not is_stop_term(w, accentless)]
         term = " ".join(words)
         if term and any(c.isalnum() for c in term) and not YEAR.fullmatch(term) \
-                and ascii_key(term) not in STOP_TERMS:
+                and not is_stop_term(term, accentless):
             terms.append(term)
     return tuple(dict.fromkeys(terms))
 

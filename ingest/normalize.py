@@ -60,6 +60,16 @@ def has_diacritics(text: str) -> bool:
     return strip_accents(nfc(text)) != nfc(text)
 
 
+# The five tone marks (huyền, sắc, ngã, hỏi, nặng) as combining characters; "ư", "ơ", "â"
+# and "đ" carry letter marks, not tones.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def has_tone_mark(text: str) -> bool:
+    """Whether the text carries a tone mark: "đươc" (typed without its tone) has none."""
+    return any(char in _TONE_MARKS for char in unicodedata.normalize("NFD", text))
+
+
 # Function words that mark a question typed in English rather than Vietnamese without
 # diacritics ("what", "how many" never occur in accent-less Vietnamese).
 _ENGLISH_WORDS = frozenset("""
