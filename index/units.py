@@ -101,6 +101,9 @@ class UnitPlan:
 
 
 UNIT_VECTORS = ("joint", "pieces", "late", "scoped", "sentences")
+# "sentences": on the same code it answers XQuAD as "joint" does (0.844 both), the real
+# documents better (0.930 against 0.884) and ingests 1.5-1.6x faster (README: Layout).
+DEFAULT_UNIT_VECTORS = "sentences"
 LATE_RECIPES = ("late", "scoped")   # each chunk read once, unit vectors pooled from token states
 
 

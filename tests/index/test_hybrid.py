@@ -120,5 +120,5 @@ def test_sentence_transformers_path_end_to_end(small_corpus, tmp_path):
     index = HybridIndex.open(tmp_path / "st-index", embedder)
     index.sync(result.documents, result.chunks)
     reloaded = HybridIndex.open(tmp_path / "st-index", embedder)
-    assert reloaded.manifest["embedder"] == {"id": "st:all-MiniLM-L6-v2", "dimension": 384, "unit_vectors": "joint"}
+    assert reloaded.manifest["embedder"] == {"id": "st:all-MiniLM-L6-v2", "dimension": 384, "unit_vectors": "sentences"}
     assert reloaded.search("trung tâm dữ liệu Lào Cai", k=1)[0].chunk.doc_id == "lao_cai_note"

