@@ -23,6 +23,7 @@ from ingest import Frame
 from ingest.chunking import LIST_LABELS
 from ingest.metadata import PROVINCES
 from ingest.normalize import FIGURE_NUMBER, YEAR, YEAR_DIGITS, is_accentless_token, match_key, token_text
+from ingest.official import ends_as_heading
 
 from .question import Question, QuestionType
 from .ranker import RAREST_COLUMN, YEAR_MISMATCH_COLUMN, LinearRanker
@@ -73,7 +74,6 @@ _ANAPHOR = re.compile(r"^(Đây là|Đó là|Điều này|Trong đó|Theo đó|Q
 # A sentence opening on a pronoun or "this/that": its subject is in the sentence before.
 _ANAPHORIC_OPENING = re.compile(r"^(Anh ấy|Cô ấy|Ông ấy|Bà ấy|Ông|Bà|Họ|Nó|Điều này|Điều đó|Việc này|Đây|Đó|"
                                 r"Những người này|He|She|It|They|This)\b")
-_CLOSING_MARKS = "\"'”’»)] "
 _LIST_CUE = re.compile(r":|\bnhư\b|\bgồm\b|\bbao gồm\b|\blà\b")
 # Case matters: "Trưởng phòng" is a title, "tăng trưởng" is growth.
 _PERSON_TITLE = re.compile(r"Chủ tịch|Bí thư|Giám đốc|Trưởng \w+|Phó \w+|\b[ôÔ]ng\s|\b[bB]à\s")
@@ -125,7 +125,7 @@ def is_heading_line(text: str, start: int, end: int) -> bool:
     label = LIST_LABELS.match(before)
     return ((not before or (label is not None and label.end() == len(before)))
             and text[end:end + 1] in ("\n", "")
-            and not text[start:end].rstrip(_CLOSING_MARKS).endswith((".", "!", "?", ";", "…")))
+            and ends_as_heading(text[start:end]))
 
 
 def candidates(question: Question, hits: list[SearchHit], weights: TermWeights,
